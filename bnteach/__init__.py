@@ -1,0 +1,42 @@
+"""bnteach: what batch normalization does to a deep network at initialization.
+
+The compute layer of the course (numpy only). A layer of a random network is
+taken apart into recentering (RC), rescaling (RS) and a non-linearity (NL), as in
+Nachum, Bondaschi, Gastpar and Khina, "Batch Normalization Decomposed" (arXiv
+2412.02843), building on Daneshmand et al. (2020, 2021).
+
+Modules
+-------
+layers     the per-component maps: recenter, rescale, relu, bn_layer
+simulate   finite-width random networks: run(...) -> Trajectory
+meanfield  the infinitely wide network, a map on Gram matrices
+metrics    geometry from Gram matrices: cosines, ranks, gaps, outliers, describe
+theory     closed forms, each with its source
+
+``bnteach.plotting`` (matplotlib) and ``bnteach.widgets`` (ipywidgets) sit on top
+and are imported explicitly by the lessons.
+
+Notation
+--------
+=========  ==========================================================
+d          width (neurons per layer)
+n          batch size (samples, n >= 2)
+depth      number of layers L; index 0 is the input
+X          representation, shape (d, n), samples as columns
+Z          pre-normalization W @ X, shape (d, n)
+W          weights, shape (d, d_in)
+G          Gram matrix X.T @ X, shape (n, n)
+P          centering matrix I_n - 11ᵀ/n; RC is Z @ P
+C          cosine matrix from G
+RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
+           any subset of {"rc", "rs"} and at most one of
+           {"relu", "tanh", "linear"}, applied in the order rc -> rs -> NL
+=========  ==========================================================
+"""
+
+from bnteach import layers, meanfield, metrics, simulate, theory
+from bnteach.simulate import Trajectory, run
+
+__version__ = "0.1.0"
+
+__all__ = ["layers", "meanfield", "metrics", "simulate", "theory", "Trajectory", "run"]

@@ -1,0 +1,172 @@
+"""One layer of a random network, taken apart into its batch-norm components.
+
+A representation ``X`` has shape ``(d, n)`` = (width, batch): samples are
+columns, neurons are rows, and batch norm acts on each row across the batch.
+A layer computes ``Z = W @ X`` and then, in this fixed order,
+
+1. **RC** (recentering): subtract each neuron's batch mean, ``Z @ P`` with
+   ``P = I_n - 11ᵀ/n``;
+2. **RS** (rescaling): divide each neuron by its batch root-mean-square, which
+   after RC is its batch standard deviation. RC then RS is batch norm at
+   initialization (no γ, β); RS alone is the normalization of Daneshmand,
+   Joudaki and Bach (2021), up to a factor √n;
+3. **NL**: a non-linearity, ``relu``, ``tanh`` or ``linear`` (none).
+
+The decomposition into RC, RS and NL is the one of Nachum, Bondaschi, Gastpar
+and Khina, "Batch Normalization Decomposed" (arXiv 2412.02843, abstract).
+None of these functions modifies its input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bnteach import _validation
+
+__all__ = ["recenter", "rescale", "relu", "bn_layer", "centering_matrix"]
+
+
+def centering_matrix(n: int) -> np.ndarray:
+    """The centering matrix ``P = I_n - 11ᵀ/n`` of shape ``(n, n)``.
+
+    ``Z @ P`` subtracts each row's mean; ``P`` is a symmetric projection (``P @ P == P``)
+    onto the vectors orthogonal to ``1``.
+    """
+    n = _validation.check_int(n, "n", low=1)
+    return np.eye(n) - 1.0 / n
+
+
+def recenter(Z) -> np.ndarray:
+    """Subtract each neuron's batch mean (RC).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (d, n)
+        Pre-normalization ``W @ X``; samples are columns.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        ``Z @ P`` with ``P = I_n - 11ᵀ/n``: every row has mean zero.
+        Introduced in ``lessons/02_recentering.ipynb``.
+    """
+    Z = _validation.check_batch(Z, "Z")
+    return _recenter(Z)
+
+
+def rescale(Z, eps: float = 0.0) -> np.ndarray:
+    """Divide each neuron by its batch root-mean-square (RS).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (d, n)
+        Samples are columns.
+    eps : float, default 0.0
+        Added to the mean square, as in ``torch.nn.BatchNorm1d``: each row is divided
+        by ``sqrt(mean(z**2) + eps)``.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        Every row has mean square 1 (for ``eps = 0``). After :func:`recenter` the
+        root-mean-square is the batch standard deviation, so ``rescale(recenter(Z))``
+        is batch norm at initialization; alone, it is the rescaling of Daneshmand et
+        al. (2021), whose ``diag(Z Zᵀ)^(-1/2) Z`` differs from it by a factor √n.
+
+    Raises
+    ------
+    ValueError
+        If a row is all zeros and ``eps == 0``: its scale is undefined.
+    """
+    Z = _validation.check_batch(Z, "Z")
+    eps = _validation.check_real(eps, "eps", low=0.0)
+    if eps == 0.0:
+        zero = np.flatnonzero(~np.any(Z, axis=1))
+        if zero.size:
+            shown = zero[:5].tolist() + (["..."] if zero.size > 5 else [])
+            raise ValueError(f"rescale: row(s) {shown} of Z are all zero, so their batch "
+                             f"root-mean-square is 0 and dividing by it is undefined. Pass "
+                             f"eps > 0 (e.g. eps=1e-5, as in torch.nn.BatchNorm1d).")
+    return _rescale(Z, eps)
+
+
+def relu(Z) -> np.ndarray:
+    """The rectifier ``max(Z, 0)``, elementwise; shape ``(d, n)`` in and out."""
+    return _relu(_validation.check_batch(Z, "Z"))
+
+
+def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
+    """One layer: ``Z = W @ X``, then the named components in the order rc, rs, NL.
+
+    Parameters
+    ----------
+    X : ndarray of shape (d_in, n)
+        The incoming representation, samples as columns.
+    W : ndarray of shape (d, d_in)
+        The weights.
+    components : iterable of str, default ("rc", "relu")
+        Any subset of ``{"rc", "rs"}`` plus at most one non-linearity from
+        ``{"relu", "tanh", "linear"}`` (none means linear). The order given is
+        ignored: the layer always applies rc, then rs, then the non-linearity.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        The outgoing representation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((8, 4))
+    >>> W = rng.standard_normal((16, 8))
+    >>> bn_layer(X, W, components=("rc", "rs", "relu")).shape
+    (16, 4)
+    """
+    X = _validation.check_batch(X, "X")
+    W = _validation.as_float_array(W, "W")
+    if W.ndim != 2 or W.shape[1] != X.shape[0]:
+        raise ValueError(f"W must have shape (d, d_in) with d_in = X.shape[0] = {X.shape[0]} "
+                         f"so that W @ X is defined; got W of shape {W.shape}. Did you mean W.T?")
+    _validation._check_finite(W, "W")
+    components = _validation.check_components(components)
+    Z = W @ X  # (d, d_in) @ (d_in, n) -> (d, n)
+    if "rs" in components:
+        # A zero row would be an error in rescale(); report it in the layer's terms.
+        if not np.all(np.any(_recenter(Z) if "rc" in components else Z, axis=1)):
+            raise ValueError("bn_layer: a neuron's pre-activations are constant over the batch, "
+                             "so rescaling divides by zero. This happens when W has a zero row "
+                             "or the batch's samples are identical; use rescale(Z, eps=...) "
+                             "by hand if you need an epsilon.")
+    return apply_components(Z, components)
+
+
+# -- internal, unchecked versions (used by simulate and meanfield) -------------------------
+
+def _recenter(Z: np.ndarray) -> np.ndarray:
+    return Z - Z.mean(axis=1, keepdims=True)
+
+
+def _rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
+    """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
+    rms = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True) + eps)
+    return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
+
+
+def _relu(Z: np.ndarray) -> np.ndarray:
+    return np.maximum(Z, 0.0)
+
+
+_NONLINEARITY = {"relu": _relu, "tanh": np.tanh, "linear": lambda Z: Z}
+
+
+def apply_components(Z: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
+    """Apply canonical ``components`` (from ``_validation.check_components``) to ``Z = W @ X``.
+
+    Internal: trusts its inputs. All-zero rows pass RS as zeros instead of raising.
+    """
+    if "rc" in components:
+        Z = _recenter(Z)
+    if "rs" in components:
+        Z = _rescale(Z)
+    return _NONLINEARITY[components[-1]](Z)

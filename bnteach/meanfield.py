@@ -1,0 +1,169 @@
+"""The infinitely wide network: a deterministic map on the batch's Gram matrix.
+
+With weights i.i.d. N(0, σ²/d_in), the rows of ``W @ X`` are i.i.d. Gaussian
+vectors with covariance ``σ² G / d_in``, where ``G = X.T @ X`` is the ``(n, n)``
+Gram matrix. As the width ``d → ∞`` the next layer's Gram matrix, divided by
+``d``, is an expectation over one such row, so the whole network becomes a
+deterministic map ``G ↦ F(G)`` on n×n matrices:
+
+* RC replaces ``G`` by ``P G P`` (``P = I_n − 11ᵀ/n``);
+* ReLU maps a covariance ``C`` to the degree-1 arc-cosine kernel
+  ``K(C)_ij = (s_i s_j / 2π) [sin θ_ij + (π − θ_ij) cos θ_ij]``, with
+  ``s_i² = C_ii`` and ``cos θ_ij = C_ij / (s_i s_j)`` (Cho and Saul, 2009);
+* linear keeps ``C``; tanh is computed by Gauss–Hermite quadrature.
+
+RS has no closed form (it divides by a random per-neuron statistic), so
+components with ``"rs"`` are refused here: use :func:`bnteach.simulate.run`.
+A finite width adds fluctuations of order ``1/√d`` per layer.
+
+Source: the map is standard (the "NNGP" or mean-field limit); its use for RC +
+ReLU is derived in this course and checked against wide simulations in the tests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bnteach import _validation
+
+__all__ = ["step", "run"]
+
+_HERMITE_NODES = 48
+
+
+def _relu_kernel(C: np.ndarray) -> np.ndarray:
+    """E[relu(u_i) relu(u_j)] for u ~ N(0, C); zero-variance samples give zero rows."""
+    s = np.sqrt(np.clip(np.diag(C), 0.0, None))
+    ss = np.outer(s, s)
+    cos = np.clip(np.divide(C, ss, out=np.zeros_like(C), where=ss > 0), -1.0, 1.0)
+    theta = np.arccos(cos)
+    return ss * (np.sin(theta) + (np.pi - theta) * cos) / (2 * np.pi)
+
+
+def _tanh_kernel(C: np.ndarray) -> np.ndarray:
+    """E[tanh(u_i) tanh(u_j)] for u ~ N(0, C), by 2-D Gauss–Hermite quadrature."""
+    x, w = np.polynomial.hermite_e.hermegauss(_HERMITE_NODES)  # weight exp(-x²/2)
+    w = w / w.sum()
+    s = np.sqrt(np.clip(np.diag(C), 0.0, None))
+    ss = np.outer(s, s)
+    rho = np.clip(np.divide(C, ss, out=np.zeros_like(C), where=ss > 0), -1.0, 1.0)
+    # u = s_i z1, v = s_j (rho z1 + sqrt(1 - rho²) z2), z1, z2 independent N(0, 1)
+    u = np.tanh(s[:, None, None, None] * x[:, None])                       # (n, 1, q, 1)
+    v = np.tanh(s[None, :, None, None] * (rho[:, :, None, None] * x[:, None]
+                                          + np.sqrt(1 - rho ** 2)[:, :, None, None] * x))
+    K = np.einsum("ijab,a,b->ij", u * v, w, w)                              # (n, n)
+    return (K + K.T) / 2
+
+
+def _normalize(G: np.ndarray) -> np.ndarray:
+    return G * (len(G) / np.trace(G))
+
+
+def _check_components(components) -> tuple[str, ...]:
+    components = _validation.check_components(components)
+    if "rs" in components:
+        raise ValueError(f"meanfield has no closed form for rescaling (RS): it divides each "
+                         f"neuron by a random batch statistic. Got components={components}. "
+                         f"Simulate a finite width instead with bnteach.simulate.run(X0, depth, "
+                         f"components={components}).")
+    return components
+
+
+def _step(G: np.ndarray, components: tuple[str, ...], weight_var: float) -> np.ndarray:
+    """One layer on a trusted Gram matrix; the raw (unnormalized) next Gram per neuron."""
+    C = weight_var * G
+    if "rc" in components:
+        C = C - C.mean(axis=0, keepdims=True)      # P C P, with P symmetric
+        C = C - C.mean(axis=1, keepdims=True)
+    nonlin = components[-1]
+    if nonlin == "relu":
+        return _relu_kernel(C)
+    if nonlin == "tanh":
+        return _tanh_kernel(C)
+    return C
+
+
+def _check_input(G0, components):
+    G0 = _validation.check_gram(G0, "G")
+    components = _check_components(components)
+    if np.trace(G0) <= 0:
+        raise ValueError("G is all zeros: the batch has no direction to follow.")
+    if "rc" in components:
+        centered = G0 - G0.mean(axis=0, keepdims=True)
+        centered = centered - centered.mean(axis=1, keepdims=True)
+        if np.trace(centered) <= 1e-12 * np.trace(G0):
+            raise ValueError("G describes a batch of identical samples: recentering maps it to "
+                             "zero. Give the samples different directions or norms.")
+    return G0, components
+
+
+def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
+    """One layer of the infinitely wide network, on the Gram matrix.
+
+    Parameters
+    ----------
+    G : ndarray of shape (n, n)
+        Gram matrix of the incoming batch (e.g. ``metrics.gram(X)``), read as the
+        per-neuron second moments ``X.T @ X / d_in``.
+    components : iterable of str, default ("rc", "relu")
+        As in :func:`bnteach.layers.bn_layer`, without ``"rs"``.
+    weight_var : float, default 2.0
+        Weight variance times the fan-in. Irrelevant for relu and linear (they are
+        positively homogeneous and the output is normalized); it sets the
+        pre-activation scale for tanh.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+        For relu and linear, the next layer's Gram matrix scaled to trace n. For
+        tanh, whose output depends on the input's scale, the next layer's
+        per-neuron Gram matrix itself (not rescaled), so that steps chain exactly.
+    """
+    G, components = _check_input(G, components)
+    weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
+    K = _step(G, components, weight_var)
+    if np.trace(K) <= 0:
+        raise ValueError("the layer maps this batch to zero (every pre-activation is <= 0).")
+    return K if components[-1] == "tanh" else _normalize(K)
+
+
+def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
+    """Iterate :func:`step` ``depth`` times.
+
+    Parameters
+    ----------
+    G0 : ndarray of shape (n, n)
+        Gram matrix of the input batch.
+    depth : int
+        Number of layers, ``>= 0``.
+    components, weight_var
+        As in :func:`step`.
+
+    Returns
+    -------
+    ndarray of shape (depth + 1, n, n)
+        ``grams[0]`` is ``G0`` and ``grams[l]`` the Gram matrix after ``l`` layers,
+        every one scaled to trace n (the angles and norm ratios are unchanged), like
+        ``bnteach.simulate.Trajectory.grams``.
+
+    Examples
+    --------
+    >>> from bnteach import meanfield, metrics
+    >>> import numpy as np
+    >>> grams = meanfield.run(np.eye(8), depth=1)
+    >>> round(float(metrics.cosines(grams[1])[0, 1]), 4)   # kappa(8)
+    0.2501
+    """
+    G0, components = _check_input(G0, components)
+    depth = _validation.check_int(depth, "depth", low=0)
+    weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
+    grams = np.empty((depth + 1,) + G0.shape)
+    grams[0] = _normalize(G0)
+    G = G0
+    for layer in range(1, depth + 1):
+        K = _step(G, components, weight_var)
+        if np.trace(K) <= 0:
+            raise ValueError(f"layer {layer} maps the batch to zero (every pre-activation <= 0).")
+        grams[layer] = _normalize(K)
+        G = K if components[-1] == "tanh" else grams[layer]
+    return grams

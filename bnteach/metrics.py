@@ -1,0 +1,199 @@
+"""Measurements of a batch's geometry, all computed from its Gram matrix.
+
+Everything here takes a Gram matrix ``G = X.T @ X`` of shape ``(n, n)`` (make one
+with :func:`gram`), so the same function applies to a representation, to each
+entry of ``Trajectory.grams`` from :mod:`bnteach.simulate` and to the wide-limit
+output of :mod:`bnteach.meanfield`. Angles and norm ratios do not depend on the
+overall scale of ``G``. :func:`per_layer` applies any of them along depth.
+
+* :func:`cosines`: pairwise cosines ``C_ij = G_ij / sqrt(G_ii G_jj)``;
+* :func:`numerical_rank` and :func:`soft_rank`: how many directions the batch spans;
+* :func:`orthogonality_gap`: distance from an orthogonal batch of equal norms;
+* :func:`outlier_stats`: the sample with the largest norm against the rest;
+* :func:`active_counts`: per neuron, how many samples it fires on (from ``Z``, not ``G``);
+* :func:`describe`: a one-line text summary of a trajectory.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from bnteach import _validation
+
+__all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap",
+           "OutlierStats", "outlier_stats", "active_counts", "per_layer", "describe"]
+
+
+def gram(X) -> np.ndarray:
+    """The Gram matrix ``X.T @ X`` of shape ``(n, n)`` of a representation ``X`` of shape ``(d, n)``."""
+    X = _validation.check_batch(X, "X")
+    return X.T @ X  # (n, d) @ (d, n) -> (n, n)
+
+
+def cosines(G) -> np.ndarray:
+    """Pairwise cosines ``G_ij / sqrt(G_ii G_jj)``, shape ``(n, n)``, clipped to [−1, 1].
+
+    Raises ``ValueError`` if a sample has zero norm (its angles are undefined).
+    """
+    G = _validation.check_gram(G)
+    _validation.check_nonzero_columns(G)
+    return _cosines(G)
+
+
+def _cosines(G: np.ndarray) -> np.ndarray:
+    s = np.sqrt(np.diag(G))
+    C = np.clip(G / np.outer(s, s), -1.0, 1.0)
+    np.fill_diagonal(C, 1.0)
+    return C
+
+
+def numerical_rank(G, rtol: float = 1e-10) -> int:
+    """The number of eigenvalues of ``G`` above ``rtol`` times the largest.
+
+    Eigenvalues of ``G`` are squared singular values of ``X``, so the default
+    ``rtol = 1e-10`` counts singular values above 1e-5 of the largest. (numpy's
+    default tolerance, near machine precision, never shows a collapse that leaves
+    rounding noise behind.)
+    """
+    G = _validation.check_gram(G)
+    rtol = _validation.check_real(rtol, "rtol", low=0.0)
+    eig = np.linalg.eigvalsh(G)
+    top = eig[-1]
+    return 0 if top <= 0 else int(np.count_nonzero(eig > rtol * top))
+
+
+def soft_rank(G) -> float:
+    """``tr(G)² / ‖G‖_F²``, between 1 (all samples on one line) and n (orthogonal, equal norms).
+
+    Equal to the "lower bound on rank" ``tr(M)²/‖M‖_F²`` with ``M = X Xᵀ`` of
+    Daneshmand et al. (2020), since ``X Xᵀ`` and ``Xᵀ X`` share their non-zero
+    eigenvalues. Smooth, so it shows a collapse that the numerical rank misses.
+    """
+    G = _validation.check_gram(G)
+    norm2 = float(np.sum(G * G))
+    if norm2 == 0.0:
+        raise ValueError("soft_rank: G is all zeros, so the batch spans nothing; its rank is 0.")
+    return float(np.trace(G)) ** 2 / norm2
+
+
+def orthogonality_gap(G) -> float:
+    """Daneshmand et al. (2021)'s ``V = ‖G/tr(G) − I/n‖_F``.
+
+    Zero exactly for an orthogonal batch of equal norms; ``sqrt(1 − 1/n)`` for a
+    batch on one line with equal norms. Their Theorem 1 bounds its expectation
+    after ℓ rescaled linear layers by ``2(1 − 2α/3)^ℓ + 3n/(α√d)``.
+    """
+    G = _validation.check_gram(G)
+    tr = np.trace(G)
+    if tr <= 0:
+        raise ValueError("orthogonality_gap: G is all zeros (trace 0), so G/tr(G) is undefined.")
+    return float(np.linalg.norm(G / tr - np.eye(len(G)) / len(G)))
+
+
+class OutlierStats(NamedTuple):
+    """The sample with the largest norm, against the rest of the batch."""
+
+    index: int            #: argmax of the norms (the first one on ties)
+    outlier_cos: float    #: max over the others of |cos(outlier, other)|
+    cluster_cos: float    #: mean cosine over pairs not involving the outlier (NaN if n = 2)
+    norm_ratio: float     #: the outlier's norm over the mean norm of the others
+
+
+def outlier_stats(G) -> OutlierStats:
+    """Find the largest-norm sample and measure how far it stands from the others.
+
+    In the cluster+outlier state (paper, abstract: "a single cluster except for an
+    odd data point that breaks far away from the cluster in an orthogonal
+    direction") ``outlier_cos`` is near 0, ``cluster_cos`` near 1 and
+    ``norm_ratio`` near ``n − 1``. In an equiangular batch all three are unremarkable.
+
+    Returns
+    -------
+    OutlierStats
+        A named tuple of Python numbers ``(index, outlier_cos, cluster_cos, norm_ratio)``.
+    """
+    G = _validation.check_gram(G)
+    _validation.check_nonzero_columns(G)
+    C = _cosines(G)
+    n = len(G)
+    norms = np.sqrt(np.diag(G))
+    k = int(np.argmax(norms))
+    rest = np.delete(np.arange(n), k)
+    outlier_cos = float(np.max(np.abs(C[k, rest])))
+    if n > 2:
+        block = C[np.ix_(rest, rest)]
+        cluster_cos = float(block[np.triu_indices(n - 1, 1)].mean())
+    else:
+        cluster_cos = float("nan")
+    return OutlierStats(k, outlier_cos, cluster_cos, float(norms[k] / norms[rest].mean()))
+
+
+def active_counts(Z) -> np.ndarray:
+    """For each neuron (row) of ``Z``, how many samples it is positive on; shape ``(d,)``, ints.
+
+    ``Z`` of shape ``(d, n)`` may be a pre-activation or a post-ReLU representation:
+    a ReLU neuron is active on a sample exactly when its pre-activation is > 0.
+    """
+    Z = _validation.check_batch(Z, "Z")
+    return np.count_nonzero(Z > 0, axis=1)
+
+
+def per_layer(metric, grams) -> np.ndarray:
+    """Apply ``metric`` (e.g. :func:`soft_rank`) to each Gram matrix in ``grams``.
+
+    ``grams`` is an array of shape ``(depth + 1, n, n)``, e.g. ``Trajectory.grams`` or
+    the output of :func:`bnteach.meanfield.run`. Returns an array of shape
+    ``(depth + 1,)`` (or ``(depth + 1, k)`` for a metric returning k numbers, such
+    as :func:`outlier_stats`).
+    """
+    if not callable(metric):
+        raise TypeError(f"The 'metric' parameter must be a function of a Gram matrix, such as "
+                        f"bnteach.metrics.soft_rank; got {_validation._describe(metric)}.")
+    grams = _validation.as_float_array(grams, "grams")
+    if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
+        raise ValueError(f"grams must have shape (depth + 1, n, n), a Gram matrix per layer; "
+                         f"got shape {grams.shape}. For a single matrix call the metric directly.")
+    return np.array([metric(G) for G in grams], dtype=float)
+
+
+def _format_components(components) -> str:
+    names = {"rc": "RC", "rs": "RS", "relu": "ReLU", "tanh": "tanh", "linear": "linear"}
+    return "+".join(names[c] for c in components)
+
+
+def describe(traj, layer: int = -1) -> str:
+    """A one-line text summary of a trajectory at one layer (default: the last).
+
+    ``traj`` is a :class:`bnteach.simulate.Trajectory` or an array of Gram matrices
+    of shape ``(depth + 1, n, n)`` (e.g. from :func:`bnteach.meanfield.run`, which is
+    labelled "wide limit"). The line states the network and the batch's geometry:
+    soft rank, numerical rank, mean pairwise cosine and the largest-norm sample.
+    It is printed under figures for screen-reader users and as a checked output.
+    """
+    grams = getattr(traj, "grams", traj)
+    grams = _validation.as_float_array(grams, "traj.grams")
+    if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
+        raise ValueError(f"describe needs a Trajectory or an array of Gram matrices of shape "
+                         f"(depth + 1, n, n); got shape {grams.shape}.")
+    depth = len(grams) - 1
+    layer = _validation.check_int(layer, "layer", low=-depth - 1, high=depth) % (depth + 1)
+    G = _validation.check_gram(grams[layer], f"grams[{layer}]")
+    n = len(G)
+    config = getattr(traj, "config", None)
+    if config is None:
+        head = f"wide limit, batch {n}"
+    else:
+        head = f"{_format_components(config.components)}, width {config.width}, batch {n}"
+    parts = [f"{head}, layer {layer} of {depth}: soft rank {soft_rank(G):.2f}",
+             f"rank {numerical_rank(G)}"]
+    if np.all(np.diag(G) > 0):
+        C = _cosines(G)
+        parts.append(f"mean cosine {C[np.triu_indices(n, 1)].mean():+.3f}")
+        s = outlier_stats(G)
+        parts.append(f"largest sample #{s.index} at {s.norm_ratio:.2f}x the others' mean norm, "
+                     f"max |cos| to them {s.outlier_cos:.3f}")
+    else:
+        parts.append(f"{int(np.sum(np.diag(G) <= 0))} zero sample(s)")
+    return "; ".join(parts) + "."
