@@ -209,13 +209,13 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     # sample once and copy it, so they stay *bitwise* identical: the QR factorization would
     # otherwise round them differently, and RS amplifies even rounding differences.
     _, distinct, copies = np.unique(X0, axis=1, return_index=True, return_inverse=True)
-    copies = copies.ravel()
+    copies = None if len(distinct) == n else copies.ravel()   # None: all samples distinct
 
     X, log_s = X0, 0.0
     for layer in range(depth + 1):
         if layer > 0:
             fan_in = X.shape[0]
-            Xd = X[:, distinct]                                   # (d_in, m), m distinct samples
+            Xd = X if copies is None else X[:, distinct]          # (d_in, m), m distinct samples
             if weights == "gaussian":
                 R = np.linalg.qr(Xd, mode="r")                    # (k, m), k = min(d_in, m)
                 g = rng.standard_normal((width, R.shape[0]))      # the law of W @ Q
@@ -223,7 +223,7 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
                 Z = rng.uniform(-a, a, size=(width, fan_in)) @ Xd  # (d, d_in) @ (d_in, m)
-            X = layers.apply_components(Z[:, copies], components)
+            X = layers.apply_components(Z if copies is None else Z[:, copies], components)
         sq = float(np.sum(X * X))
         if sq == 0.0:
             raise ValueError(f"run: layer {layer} mapped the whole batch to zero (every neuron "

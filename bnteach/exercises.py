@@ -1,0 +1,205 @@
+"""Checkers for the lessons' exercises: they test your function and tell you what to fix.
+
+Each exercise in a lesson has a stub cell (a function raising
+``NotImplementedError``), a check cell calling ``check_<name>(your_function)``
+and a hidden solution. A checker
+
+* takes your function as an argument (it never reads your notebook's variables),
+* runs it on its own small seeded inputs and compares with the package's reference
+  at a stated tolerance,
+* returns True and says so when it passes,
+* raises ``AssertionError`` with a hint when it does not (wrong shape, wrong axis,
+  wrong normalization, modified input, ...),
+* prints that the exercise is pending, and returns False, while the stub still
+  raises ``NotImplementedError``, so Run All goes on.
+
+:func:`summary` lists the exercises of this session and their state.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from bnteach import layers, metrics
+
+__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "summary"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: str     #: "1.1": lesson 1, exercise 1
+    title: str
+    lesson: str     #: the notebook's file name
+
+
+#: Every exercise of the course, by checker name.
+EXERCISES = {
+    "rescale": Exercise("1.1", "implement rescale (RS)", "01_linear_networks.ipynb"),
+    "orthogonality_gap": Exercise("1.2", "implement the orthogonality gap",
+                                  "01_linear_networks.ipynb"),
+}
+
+#: Exercise name -> "passed" | "failed" | "pending", for this session (this kernel).
+_status: dict[str, str] = {}
+
+_RTOL = 1e-10   # learner and reference compute the same formula: only rounding may differ
+
+
+def _checker(name: str):
+    """Wrap a check: record its outcome, turn NotImplementedError into 'pending'."""
+    exercise = EXERCISES[name]
+
+    def decorate(check):
+        @functools.wraps(check)
+        def wrapper(fn):
+            if not callable(fn):
+                raise TypeError(f"check_{name} takes your function itself, e.g. "
+                                f"check_{name}({name}) without parentheses after {name}; got "
+                                f"{type(fn).__name__}.")
+            try:
+                message = check(fn)
+            except NotImplementedError:
+                _status[name] = "pending"
+                print(f"Exercise {exercise.number} ({exercise.title}) is pending: your function "
+                      f"still raises NotImplementedError. Fill it in and run this cell again.")
+                return False
+            except AssertionError as err:
+                _status[name] = "failed"
+                raise AssertionError(f"Exercise {exercise.number}: {err}") from None
+            _status[name] = "passed"
+            print(f"Exercise {exercise.number} passed: {message}")
+            return True
+        return wrapper
+    return decorate
+
+
+def _call(fn, *args):
+    """Call the learner's function on copies; check it leaves inputs and global RNG alone."""
+    copies = [np.array(a, copy=True) for a in args]
+    state = np.random.get_state()[1].copy()
+    out = fn(*copies)
+    for a, c in zip(args, copies):
+        assert np.array_equal(a, c), (
+            "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
+            "Work on a new array instead: Z = Z - ... or Z / ..., so the caller's data stay intact.")
+    assert np.array_equal(state, np.random.get_state()[1]), (
+        "your function used numpy's global random state (np.random.*). It needs no "
+        "randomness; if you ever do, pass a Generator: rng = np.random.default_rng(seed).")
+    return out
+
+
+def _as_result_array(out, shape, what):
+    assert out is not None, f"your function returned None. Did you forget `return`? ({what})"
+    assert isinstance(out, np.ndarray), (
+        f"your function returned a {type(out).__name__}; return a numpy array ({what}). "
+        f"np.asarray(...) converts a list.")
+    assert out.shape == shape, (
+        f"the output has shape {out.shape} but should have shape {shape} ({what})."
+        + (" You transposed it: keep samples as columns." if out.shape == shape[::-1] else ""))
+    return out
+
+
+@_checker("rescale")
+def check_rescale(rescale) -> str:
+    """Check your ``rescale(Z)``: each row divided by its root-mean-square over the batch.
+
+    Reference: :func:`bnteach.layers.rescale`. Inputs are not centered, so dividing
+    by the standard deviation (which subtracts the mean) is caught.
+    """
+    rng = np.random.default_rng(1)
+    for d, n in [(5, 4), (3, 7)]:
+        Z = rng.standard_normal((d, n)) * rng.uniform(0.5, 3, (d, 1)) + rng.uniform(-2, 2, (d, 1))
+        out = _as_result_array(_call(rescale, Z), Z.shape, "the same shape as Z, (d, n)")
+        expected = layers.rescale(Z)
+        if np.allclose(out, expected, rtol=_RTOL, atol=1e-12):
+            continue
+        variants = [
+            (Z / np.sqrt(np.mean(Z ** 2, axis=0)),
+             "you normalized each column (sample) with axis=0. Batch norm normalizes each row "
+             "(a neuron) across the batch: use axis=1 and keepdims=True."),
+            (Z / np.linalg.norm(Z, axis=1, keepdims=True),
+             "you divided each row by its norm sqrt(sum z²), which is Daneshmand et al.'s "
+             "diag(ZZᵀ)^(-1/2) Z, √n times too small. Divide by the root-MEAN-square "
+             "sqrt(mean(z²)) instead."),
+            (Z / Z.std(axis=1, keepdims=True),
+             "you divided by the standard deviation, which subtracts the row mean first. "
+             "Here rescale comes without recentering: divide by sqrt(mean(z²)) over the row."),
+            ((Z - Z.mean(axis=1, keepdims=True)) / Z.std(axis=1, keepdims=True),
+             "you also recentered (subtracted the mean). That is RC, a separate component "
+             "(lesson 2); rescale only divides each row by sqrt(mean(z²))."),
+            (Z / np.mean(Z ** 2, axis=1, keepdims=True),
+             "you divided by the mean square; take its square root: sqrt(mean(z²))."),
+        ]
+        for wrong, hint in variants:
+            assert not np.allclose(out, wrong, rtol=1e-8), hint
+        ms = np.mean(out ** 2, axis=1)
+        raise AssertionError(f"every row of the output should have mean square 1; for Z of shape "
+                             f"{Z.shape} the rows' mean squares are {np.round(ms, 3).tolist()}. "
+                             f"Divide each row by sqrt(np.mean(Z**2, axis=1, keepdims=True)).")
+    return "every neuron (row) now has mean square 1 over the batch."
+
+
+@_checker("orthogonality_gap")
+def check_orthogonality_gap(orthogonality_gap) -> str:
+    """Check your ``orthogonality_gap(G)`` = ‖G/tr(G) − I/n‖_F (Daneshmand et al. 2021).
+
+    Reference: :func:`bnteach.metrics.orthogonality_gap`.
+    """
+    rng = np.random.default_rng(2)
+    n = 5
+    X = rng.standard_normal((8, n))
+    cases = {
+        "an orthogonal batch of equal norms, 3 * I": 3 * np.eye(n),
+        "a batch on one line": np.ones((n, n)),
+        "a random batch": X.T @ X,
+        "the same random batch scaled by 10": 100 * (X.T @ X),
+    }
+    for what, G in cases.items():
+        out = _call(orthogonality_gap, G)
+        assert np.ndim(out) == 0 and not isinstance(out, (str, bool)), (
+            f"your function should return one number; for {what} it returned "
+            f"{type(out).__name__} {np.shape(out)}. Use np.linalg.norm(...) of the whole matrix.")
+        out, expected = float(out), metrics.orthogonality_gap(G)
+        if np.isclose(out, expected, rtol=_RTOL, atol=1e-12):
+            continue
+        A = G / np.trace(G) - np.eye(n) / n
+        hints = [
+            (np.linalg.norm(G - np.eye(n) / n),
+             "divide G by its trace first: the gap compares directions and relative norms, "
+             "so it must not change when the batch is scaled."),
+            (np.linalg.norm(G / np.trace(G) - np.eye(n)),
+             "compare with I/n, not I: G/tr(G) has trace 1, like I/n."),
+            (np.sum(A ** 2),
+             "you returned the squared Frobenius norm; take the square root (np.linalg.norm)."),
+            (np.linalg.norm(A, 2),
+             "you computed the spectral norm (ord=2); the gap uses the Frobenius norm, "
+             "np.linalg.norm(A) with no ord for a matrix."),
+        ]
+        for wrong, hint in hints:
+            assert not np.isclose(out, wrong, rtol=1e-8), f"for {what}: {hint}"
+        raise AssertionError(f"for {what} the gap should be {expected:.6f}; yours is {out:.6f}. "
+                             f"Compute np.linalg.norm(G / np.trace(G) - np.eye(n) / n).")
+    return "0 for an orthogonal batch, sqrt(1 - 1/n) for a batch on one line, scale-free."
+
+
+def summary(lesson: str | None = None) -> None:
+    """Print the exercises checked in this session (and, for ``lesson``, the ones not yet tried).
+
+    Parameters
+    ----------
+    lesson : str, optional
+        A lesson's file name or number prefix, e.g. ``"01"``: also list its exercises
+        that have not been checked yet.
+    """
+    rows = [(ex, _status.get(name, "not checked yet")) for name, ex in EXERCISES.items()
+            if name in _status or (lesson is not None and ex.lesson.startswith(str(lesson)))]
+    if not rows:
+        print("No exercises checked yet in this session.")
+        return
+    done = sum(state == "passed" for _, state in rows)
+    print(f"Exercises: {done} of {len(rows)} passed")
+    for ex, state in sorted(rows, key=lambda r: [int(p) for p in r[0].number.split(".")]):
+        print(f"  {ex.number:<5} {ex.title:<40} {state}")

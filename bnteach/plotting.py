@@ -1,0 +1,197 @@
+"""Figures for the lessons: precomputed data in, a matplotlib ``Axes`` out.
+
+Every function here takes arrays that the compute layer already made (a metric
+along depth, a cosine matrix, a list of counts) and draws them on ``ax`` (a new
+figure if ``ax`` is None). Nothing here simulates, and nothing calls
+``plt.show()``: the lesson does, once per figure.
+
+``with style():`` gives the course look, shipped inside the package: the
+Okabe–Ito colour-blind-safe palette, and every curve told apart by line style
+and marker as well as by colour. Under each figure a lesson prints a one-line
+text summary from :func:`bnteach.metrics.describe` (or its own), for
+screen-reader users and as a checked output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+
+__all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram"]
+
+#: Okabe and Ito (2008), "Color Universal Design": distinguishable with any colour vision.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3))]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+#: A diverging colour map for cosines in [-1, 1] (blue negative, white 0, red positive).
+COSINE_CMAP = "RdBu_r"
+
+_RC = {
+    "axes.prop_cycle": (cycler(color=PALETTE) + cycler(linestyle=LINESTYLES)
+                        + cycler(marker=MARKERS)),
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": "medium",
+    "legend.frameon": False,
+    "font.size": 10,
+    "image.cmap": "viridis",
+}
+
+
+@contextlib.contextmanager
+def style():
+    """Context manager: the course's matplotlib style (nothing is loaded from the network).
+
+    Examples
+    --------
+    >>> with style():
+    ...     ax = plot_depth({"vanilla": [8, 4, 2, 1]})
+    """
+    with mpl.rc_context(_RC):
+        yield
+
+
+def _new_axes(ax) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"The 'ax' parameter must be a matplotlib Axes or None; got "
+                        f"{type(ax).__name__}.")
+    return ax
+
+
+def _as_curves(values) -> dict[str, np.ndarray]:
+    if isinstance(values, Mapping):
+        curves = {str(k): np.asarray(v, dtype=float) for k, v in values.items()}
+    else:
+        curves = {"": np.asarray(values, dtype=float)}
+    for label, y in curves.items():
+        if y.ndim not in (1, 2) or y.shape[-1] == 0:
+            raise ValueError(f"plot_depth: curve {label!r} must be a 1-D array over depth (or "
+                             f"2-D: runs x depth); got shape {y.shape}.")
+    return curves
+
+
+def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: bool = True,
+               **kwargs) -> Axes:
+    """A quantity against depth: one curve, or several from a ``{label: values}`` mapping.
+
+    Parameters
+    ----------
+    values : array of shape (depth + 1,) or (runs, depth + 1), or a mapping of them
+        Index 0 is the input. A 2-D array is several runs: its mean is drawn, with a
+        band from the 10th to the 90th percentile if ``band``.
+    ax : Axes, optional
+    ylabel : str
+        The quantity, with its unit if any.
+    logy : bool
+        A logarithmic y axis (for quantities that fall geometrically).
+    **kwargs
+        Passed to ``ax.plot`` for every curve (e.g. ``color``).
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _new_axes(ax)
+    curves = _as_curves(values)
+    for label, y in curves.items():
+        layer = np.arange(y.shape[-1])
+        every = max(1, y.shape[-1] // 10)           # markers mark the curve, not every point
+        mean = y if y.ndim == 1 else y.mean(axis=0)
+        (line,) = ax.plot(layer, mean, label=label or None, markevery=every, **kwargs)
+        if y.ndim == 2 and band and len(y) > 1:
+            lo, hi = np.percentile(y, [10, 90], axis=0)
+            ax.fill_between(layer, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set(xlabel="depth (layer)", ylabel=ylabel)
+    if logy:
+        ax.set_yscale("log")
+    if any(curves):
+        ax.legend()
+    return ax
+
+
+def plot_cosines(C, *, ax=None, title: str = "", colorbar: bool = True) -> Axes:
+    """Heat map of a cosine matrix on the fixed colour scale [−1, 1].
+
+    Parameters
+    ----------
+    C : array of shape (n, n)
+        Pairwise cosines, e.g. ``metrics.cosines(G)``; the colour of 0 is white, so
+        an orthogonal sample shows as a white cross.
+    ax : Axes, optional
+    title : str
+    colorbar : bool
+        Add a colour bar labelled "cosine".
+
+    Returns
+    -------
+    Axes
+    """
+    C = np.asarray(C, dtype=float)
+    if C.ndim != 2 or C.shape[0] != C.shape[1]:
+        raise ValueError(f"plot_cosines: C must be a square cosine matrix of shape (n, n); got "
+                         f"shape {C.shape}. Make one with bnteach.metrics.cosines(G).")
+    if np.nanmax(np.abs(C)) > 1 + 1e-9:
+        raise ValueError("plot_cosines: C has entries outside [-1, 1]; pass cosines "
+                         "(bnteach.metrics.cosines(G)), not a Gram matrix.")
+    ax = _new_axes(ax)
+    image = ax.imshow(C, vmin=-1, vmax=1, cmap=COSINE_CMAP, interpolation="nearest")
+    n = len(C)
+    ticks = np.arange(n) if n <= 10 else np.arange(0, n, max(2, n // 8))
+    ax.set(xticks=ticks, yticks=ticks, xlabel="sample", ylabel="sample", title=title)
+    ax.grid(False)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="cosine", shrink=0.85)
+    return ax
+
+
+def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel: str = "",
+                   label: str | None = None, **kwargs) -> Axes:
+    """Histogram of precomputed values: pairwise cosines, or neurons' active counts.
+
+    Parameters
+    ----------
+    values : 1-D array
+        E.g. the upper triangle of a cosine matrix, or ``metrics.active_counts(Z)``.
+    ax : Axes, optional
+    bins : int or sequence, optional
+        Default: 30 bins, or one bar per integer if ``discrete``.
+    discrete : bool
+        Integer data (counts): one bar per value, centred on it.
+    xlabel : str
+    label : str, optional
+        Legend label (to overlay several histograms on one ``ax``).
+    **kwargs
+        Passed to ``ax.hist``.
+
+    Returns
+    -------
+    Axes
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size == 0:
+        raise ValueError("plot_histogram: values is empty; nothing to draw.")
+    ax = _new_axes(ax)
+    if bins is None:
+        bins = (np.arange(values.min(), values.max() + 2) - 0.5) if discrete else 30
+    kwargs.setdefault("alpha", 0.6 if label else 0.9)
+    ax.hist(values, bins=bins, label=label, edgecolor="white", **kwargs)
+    ax.set(xlabel=xlabel, ylabel="count")
+    if label:
+        ax.legend()
+    return ax

@@ -1,0 +1,151 @@
+"""Interactive explorers for the lessons: controls -> compute (cached) -> one figure.
+
+Each explorer is built by a function returning an ipywidgets object, so a lesson
+cell is one line. Controls are labelled with their units; controls that start a
+simulation use ``continuous_update=False`` (the simulation runs when the slider
+is released); every update draws exactly one figure; simulations are cached per
+(configuration, seed), so a control that only changes the view (which metric,
+log scale) does not simulate again; and the ``seed`` control makes every view
+reproducible. Only core ipywidgets are used (no ipympl), so the explorers work
+in JupyterLab, on Binder and on Colab.
+
+This is the only module of the package that imports ipywidgets.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from bnteach import metrics, plotting, simulate
+
+__all__ = ["network_explorer", "METRICS"]
+
+
+def _mean_abs_cos(G):
+    C = metrics.cosines(G)
+    return float(np.abs(C[np.triu_indices(len(C), 1)]).mean())
+
+
+#: The quantities the network explorer can plot against depth: label -> (function of G, log-y).
+METRICS = {
+    "soft rank": (metrics.soft_rank, False),
+    "numerical rank": (metrics.numerical_rank, False),
+    "orthogonality gap": (metrics.orthogonality_gap, True),
+    "mean |cosine|": (_mean_abs_cos, False),
+    "norm ratio (largest / rest)": (lambda G: metrics.outlier_stats(G).norm_ratio, False),
+}
+
+WIDTHS = [4, 8, 16, 32, 64, 128, 256, 512, 1024]
+
+
+@functools.lru_cache(maxsize=64)
+def _simulate(width: int, n: int, depth: int, components: tuple, seed: int):
+    """One simulation per (configuration, seed); the input is a Gaussian batch of width d."""
+    X0 = simulate.random_batch(width, n, rng=seed)
+    return simulate.run(X0, depth, components=components, rng=seed + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _curve(width, n, depth, components, seed, metric):
+    traj = _simulate(width, n, depth, components, seed)
+    with np.errstate(all="ignore"):
+        return np.array([_safe(METRICS[metric][0], G) for G in traj.grams])
+
+
+def _safe(fn, G):
+    try:
+        return fn(G)
+    except ValueError:      # e.g. a sample with zero norm at tiny width: no angle to measure
+        return np.nan
+
+
+def _components(rc, rs, nonlinearity):
+    return tuple(c for c, on in (("rc", rc), ("rs", rs)) if on) + (nonlinearity,)
+
+
+def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
+                     components=("rs", "linear"), metric: str = "orthogonality gap",
+                     seed: int = 0) -> widgets.interactive:
+    """Explore a random network with any subset of {RC, RS} and a non-linearity.
+
+    Left: the chosen metric against depth. Right: the pairwise cosines at the last
+    layer. Below the figure: a one-line text summary (:func:`bnteach.metrics.describe`),
+    also stored as the widget's ``.result``.
+
+    Parameters
+    ----------
+    width : int
+        Starting width d; one of 4, 8, ..., 1024.
+    n : int
+        Starting batch size, 2 to 32.
+    depth : int
+        Starting depth, 1 to 500.
+    components : iterable of str
+        Starting components, as in :func:`bnteach.simulate.run`.
+    metric : str
+        Starting metric, a key of :data:`METRICS`.
+    seed : int
+        Starting seed.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Display it (make it the last expression of a cell). ``.kwargs`` holds the
+        control values, ``.result`` the text summary of the current view.
+    """
+    from bnteach import _validation   # validate the starting values like the package does
+
+    comps = _validation.check_components(components)
+    if width not in WIDTHS:
+        raise ValueError(f"The 'width' parameter must be one of {WIDTHS}; got {width!r}.")
+    _validation.check_int(n, "n", low=2, high=32)
+    _validation.check_int(depth, "depth", low=1, high=500)
+    _validation.check_choice(metric, "metric", METRICS)
+    _validation.check_int(seed, "seed", low=0)
+
+    slider = functools.partial(widgets.IntSlider, continuous_update=False,
+                               style={"description_width": "initial"})
+    controls = dict(
+        width=widgets.SelectionSlider(options=WIDTHS, value=width, continuous_update=False,
+                                      description="width d (neurons)",
+                                      style={"description_width": "initial"}),
+        n=slider(value=n, min=2, max=32, description="batch n (samples)"),
+        depth=slider(value=depth, min=1, max=500, description="depth (layers)"),
+        rc=widgets.Checkbox(value="rc" in comps, description="recentering (RC)"),
+        rs=widgets.Checkbox(value="rs" in comps, description="rescaling (RS)"),
+        nonlinearity=widgets.Dropdown(options=["linear", "relu", "tanh"], value=comps[-1],
+                                      description="non-linearity"),
+        metric=widgets.Dropdown(options=list(METRICS), value=metric, description="plot",
+                                style={"description_width": "initial"}),
+        logy=widgets.Checkbox(value=METRICS[metric][1], description="log scale (y)"),
+        seed=widgets.BoundedIntText(value=seed, min=0, max=10**6, description="seed"),
+    )
+
+    def show(width, n, depth, rc, rs, nonlinearity, metric, logy, seed):
+        config = (width, n, depth, _components(rc, rs, nonlinearity), seed)
+        traj = _simulate(*config)
+        curve = _curve(*config, metric)
+        with plotting.style():
+            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
+                                              gridspec_kw={"width_ratios": [1.4, 1]})
+            label = metrics._format_components(traj.config.components)
+            plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
+                                logy=logy and np.nanmin(curve) > 0)
+            G = traj.grams[-1]
+            if np.all(np.diag(G) > 0):
+                plotting.plot_cosines(metrics.cosines(G), ax=right,
+                                      title=f"cosines at layer {depth}")
+            else:
+                right.set_axis_off()
+                right.text(0.5, 0.5, "a sample has zero norm:\nno angles to show",
+                           ha="center", va="center")
+            plt.show()
+        summary = metrics.describe(traj)
+        print(summary)
+        return summary
+
+    return widgets.interactive(show, **controls)
