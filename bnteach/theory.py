@@ -22,7 +22,7 @@ import numpy as np
 from bnteach import _validation
 
 __all__ = ["relu_cosine", "kappa", "alpha", "two_cluster_factor", "invariant_gram",
-           "cluster_angle", "simplex_cosine"]
+           "cluster_angle", "simplex_cosine", "lyapunov_exponents"]
 
 
 def _batch_size(n, name: str = "n", low: int = 2):
@@ -154,3 +154,39 @@ def cluster_angle(n):
     """
     a = alpha(n)
     return 3 * np.pi * (a - 1) / (2 * a ** 1.5)
+
+
+def _digamma(x: np.ndarray) -> np.ndarray:
+    """ψ(x) for x > 0: shift up by the recurrence ψ(x) = ψ(x + 1) − 1/x, then the asymptotic series."""
+    x = np.array(x, dtype=float)
+    acc = np.zeros_like(x)
+    while np.any(x < 6):
+        small = x < 6
+        acc[small] -= 1.0 / x[small]
+        x[small] += 1.0
+    inv2 = 1.0 / (x * x)
+    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+    return acc + np.log(x) - 0.5 / x - series
+
+
+def lyapunov_exponents(d) -> np.ndarray:
+    """The d Lyapunov exponents of a product of d×d Gaussian matrices, N(0, 1/d) entries.
+
+    ``λ_i = ½ [log(2/d) + ψ((d − i + 1)/2)]`` for ``i = 1, ..., d`` (ψ the digamma
+    function): after L layers the i-th singular value of the product grows like
+    ``exp(L λ_i)``. The gaps ``λ_1 − λ_i`` (about ``(i − 1)/(2d)`` for large d) are
+    why a deep linear network collapses its batch onto one direction: after
+    ``L ≫ d`` layers the top singular direction dominates.
+
+    Source: Newman (1986), "The distribution of Lyapunov exponents: exact results
+    for random matrices", Commun. Math. Phys. 103; checked numerically in lesson 1.
+    (From the QR decomposition: the i-th diagonal entry of R is a χ variable with
+    d − i + 1 degrees of freedom, scaled by 1/√d.)
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        Decreasing exponents, per layer, natural log.
+    """
+    d = _validation.check_int(d, "d", low=1)
+    return 0.5 * (np.log(2.0 / d) + _digamma((d - np.arange(d)) / 2.0))
