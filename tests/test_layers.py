@@ -1,0 +1,198 @@
+"""Closed forms of the per-component maps in ``bnteach.layers``."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from conftest import TOL
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from bnteach import layers
+
+SHAPES = [(1, 2), (5, 2), (3, 7), (16, 4), (64, 16)]  # (d, n)
+NONLINEARITIES = ("relu", "tanh", "linear")
+# Every valid `components`: any subset of {rc, rs} plus at most one non-linearity.
+ALL_COMPONENTS = [norm + nl for norm in [(), ("rc",), ("rs",), ("rc", "rs")]
+                  for nl in [(), ("relu",), ("tanh",), ("linear",)]]
+
+
+def _layer_by_hand(X, W, components):
+    """The oracle: W @ X, then rc, rs, non-linearity in this fixed order, written out."""
+    Z = W @ X
+    if "rc" in components:
+        Z = Z - Z.mean(axis=1, keepdims=True)
+    if "rs" in components:
+        Z = Z / np.sqrt(np.mean(Z ** 2, axis=1, keepdims=True))
+    if "relu" in components:
+        Z = np.maximum(Z, 0.0)
+    if "tanh" in components:
+        Z = np.tanh(Z)
+    return Z
+
+
+# -- centering matrix ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 33])
+def test_centering_matrix_is_a_symmetric_projection_killing_ones(n):
+    P = layers.centering_matrix(n)
+    assert P.shape == (n, n)
+    np.testing.assert_allclose(P @ P, P, atol=TOL["exact"])
+    np.testing.assert_array_equal(P, P.T)
+    np.testing.assert_allclose(P @ np.ones(n), 0.0, atol=TOL["exact"])
+    np.testing.assert_allclose(np.trace(P), n - 1, atol=TOL["exact"])  # rank n - 1
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_recenter_is_right_multiplication_by_P(rng, d, n):
+    Z = rng.standard_normal((d, n))
+    np.testing.assert_allclose(layers.recenter(Z), Z @ layers.centering_matrix(n),
+                               atol=TOL["exact"])
+
+
+# -- recenter, rescale, relu ----------------------------------------------------------------
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_recenter_gives_zero_row_means(rng, d, n):
+    Z = rng.standard_normal((d, n)) + 3.0
+    np.testing.assert_allclose(layers.recenter(Z).mean(axis=1), 0.0, atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_rescale_gives_unit_row_mean_square(rng, d, n):
+    Z = rng.standard_normal((d, n)) * rng.uniform(0.1, 10.0, size=(d, 1)) + 1.0
+    np.testing.assert_allclose(np.mean(layers.rescale(Z) ** 2, axis=1), 1.0, atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_recenter_then_rescale_gives_zero_mean_unit_variance(rng, d, n):
+    Z = rng.standard_normal((d, n)) * 4.0 - 2.0
+    out = layers.rescale(layers.recenter(Z))
+    np.testing.assert_allclose(out.mean(axis=1), 0.0, atol=TOL["exact"])
+    np.testing.assert_allclose(out.var(axis=1), 1.0, atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("eps", [0.0, 1e-5, 0.5, 3.0])
+def test_rescale_with_eps_matches_the_formula_row_by_row(rng, eps):
+    Z = rng.standard_normal((6, 5)) * 0.3
+    expected = np.empty_like(Z)
+    for k, row in enumerate(Z):  # naive loop: divide each row by sqrt(mean(z**2) + eps)
+        expected[k] = row / np.sqrt(sum(z * z for z in row) / len(row) + eps)
+    np.testing.assert_allclose(layers.rescale(Z, eps), expected, atol=TOL["exact"])
+
+
+def test_rescale_eps_changes_the_result(rng):
+    """The eps argument is used: a small row's scale is visibly damped by it."""
+    Z = 1e-2 * rng.standard_normal((3, 4))
+    assert not np.allclose(layers.rescale(Z, 1e-3), layers.rescale(Z))
+
+
+def test_rescale_with_eps_keeps_a_zero_row_zero(rng):
+    Z = rng.standard_normal((3, 4))
+    Z[1] = 0.0
+    out = layers.rescale(Z, eps=1e-5)
+    np.testing.assert_array_equal(out[1], 0.0)
+    assert np.all(np.isfinite(out))
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_relu_is_the_elementwise_maximum_with_zero(rng, d, n):
+    Z = rng.standard_normal((d, n))
+    expected = np.array([[z if z > 0 else 0.0 for z in row] for row in Z])
+    np.testing.assert_array_equal(layers.relu(Z), expected)
+
+
+def test_relu_keeps_integers_as_floats():
+    out = layers.relu([[1, -2], [-3, 4]])
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [[1.0, 0.0], [0.0, 4.0]])
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=9),
+                  elements=st.floats(-1e3, 1e3)))
+def test_recenter_rescale_properties_on_arbitrary_batches(Z):
+    centered = layers.recenter(Z)
+    scale = np.abs(Z).max() + 1.0
+    np.testing.assert_allclose(centered.mean(axis=1), 0.0, atol=TOL["exact"] * scale)
+    # RS is defined where no row is constant (after RC); check those batches
+    spread = centered.std(axis=1)
+    if np.all(spread > 1e-6 * scale):
+        out = layers.rescale(centered)
+        np.testing.assert_allclose(np.mean(out ** 2, axis=1), 1.0, atol=TOL["exact"])
+
+
+# -- bn_layer -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("components", ALL_COMPONENTS, ids=lambda c: "+".join(c) or "none")
+@pytest.mark.parametrize("d_in, d, n", [(5, 7, 3), (16, 16, 8), (3, 32, 2)])
+def test_bn_layer_is_the_composition_in_fixed_order(rng, components, d_in, d, n):
+    X = rng.standard_normal((d_in, n))
+    W = rng.standard_normal((d, d_in)) / np.sqrt(d_in)
+    expected = _layer_by_hand(X, W, components)
+    for order in itertools.permutations(components):
+        np.testing.assert_allclose(layers.bn_layer(X, W, order), expected, atol=TOL["exact"])
+
+
+def test_bn_layer_default_is_rc_relu(rng):
+    X, W = rng.standard_normal((4, 5)), rng.standard_normal((6, 4))
+    np.testing.assert_array_equal(layers.bn_layer(X, W), layers.bn_layer(X, W, ("relu", "rc")))
+
+
+def test_bn_layer_takes_a_single_component_name(rng):
+    X, W = rng.standard_normal((4, 5)), rng.standard_normal((6, 4))
+    np.testing.assert_array_equal(layers.bn_layer(X, W, "relu"), np.maximum(W @ X, 0.0))
+    np.testing.assert_allclose(layers.bn_layer(X, W, "rc"), layers.recenter(W @ X),
+                               atol=TOL["exact"])
+
+
+def test_bn_layer_rc_rs_relu_matches_the_public_maps(rng):
+    X, W = rng.standard_normal((8, 6)), rng.standard_normal((10, 8))
+    expected = layers.relu(layers.rescale(layers.recenter(W @ X)))
+    np.testing.assert_allclose(layers.bn_layer(X, W, ("rs", "relu", "rc")), expected,
+                               atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("width", [20, 64, 1000])
+def test_bn_layer_rc_relu_makes_two_samples_exactly_orthogonal(rng, width):
+    """n = 2: the centered points are antipodal, so ReLU gives disjoint supports (R3)."""
+    for _ in range(20):
+        X = rng.standard_normal((7, 2)) * rng.uniform(0.1, 10, size=2)
+        W = rng.standard_normal((width, 7))
+        out = layers.bn_layer(X, W, ("rc", "relu"))
+        norms = np.linalg.norm(out, axis=0)
+        assert np.all(norms > 0)
+        assert abs(out[:, 0] @ out[:, 1]) / (norms[0] * norms[1]) <= TOL["machine"]
+
+
+# -- purity ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("func", [layers.recenter, layers.rescale, layers.relu,
+                                  lambda Z: layers.rescale(Z, eps=0.1)],
+                         ids=["recenter", "rescale", "relu", "rescale_eps"])
+def test_component_maps_do_not_modify_their_input(rng, func):
+    Z = rng.standard_normal((6, 5))
+    before = Z.copy()
+    out = func(Z)
+    np.testing.assert_array_equal(Z, before)
+    assert not np.shares_memory(out, Z)
+
+
+@pytest.mark.parametrize("components", ALL_COMPONENTS, ids=lambda c: "+".join(c) or "none")
+def test_bn_layer_does_not_modify_X_or_W(rng, components):
+    X, W = rng.standard_normal((5, 4)), rng.standard_normal((6, 5))
+    X_before, W_before = X.copy(), W.copy()
+    out = layers.bn_layer(X, W, components)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(W, W_before)
+    assert not np.shares_memory(out, X) and not np.shares_memory(out, W)
+
+
+def test_maps_accept_lists_and_leave_them_alone():
+    Z = [[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]]
+    before = [row[:] for row in Z]
+    np.testing.assert_allclose(layers.recenter(Z), [[-1, 0, 1], [-1, -2, 3]], atol=TOL["exact"])
+    assert Z == before
