@@ -48,7 +48,8 @@ def relu_cosine(c):
     """
     c = np.clip(_validation.as_float_array(c, "c"), -1.0, 1.0)
     theta = np.arccos(c)
-    out = (np.sin(theta) + (np.pi - theta) * c) / np.pi
+    sin_theta = np.sqrt((1.0 - c) * (1.0 + c))  # = sin(arccos c), exactly 0 at c = ±1
+    out = (sin_theta + (np.pi - theta) * c) / np.pi
     return float(out) if out.ndim == 0 else out
 
 
