@@ -1,0 +1,232 @@
+"""Geometry measurements of ``bnteach.metrics``: closed forms and naive-loop oracles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import TOL
+
+from bnteach import meanfield, metrics, simulate, theory
+
+SHAPES = [(3, 2), (8, 4), (4, 8), (64, 16)]  # (d, n)
+
+
+def _orthogonal(rng, n):
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return Q
+
+
+# -- gram, cosines --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_gram_matches_pairwise_dot_products(rng, d, n):
+    X = rng.standard_normal((d, n))
+    expected = np.array([[sum(X[k, i] * X[k, j] for k in range(d)) for j in range(n)]
+                         for i in range(n)])
+    np.testing.assert_allclose(metrics.gram(X), expected, atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_cosines_match_a_naive_loop(rng, d, n):
+    X = rng.standard_normal((d, n))
+    expected = np.array([[X[:, i] @ X[:, j] / (np.linalg.norm(X[:, i]) * np.linalg.norm(X[:, j]))
+                          for j in range(n)] for i in range(n)])
+    C = metrics.cosines(metrics.gram(X))
+    np.testing.assert_allclose(C, expected, atol=TOL["exact"])
+    np.testing.assert_array_equal(np.diag(C), 1.0)
+
+
+def test_cosines_are_clipped_to_minus_one_one():
+    # rounding can make |G_ij| exceed sqrt(G_ii G_jj); the cosines must stay in [-1, 1]
+    G = np.array([[1.0, 1 + 1e-9, -1 - 1e-9], [1 + 1e-9, 1.0, -1.0], [-1 - 1e-9, -1.0, 1.0]])
+    C = metrics.cosines(G)
+    assert C.max() == 1.0 and C.min() == -1.0
+    assert C[0, 1] == 1.0 and C[0, 2] == -1.0
+
+
+def test_cosines_do_not_depend_on_the_scale(rng):
+    G = metrics.gram(rng.standard_normal((5, 4)))
+    np.testing.assert_allclose(metrics.cosines(1e6 * G), metrics.cosines(G), atol=TOL["exact"])
+
+
+def test_cosines_refuse_a_zero_sample(rng):
+    X = rng.standard_normal((4, 3))
+    X[:, 1] = 0.0
+    with pytest.raises(ValueError, match=r"sample\(s\) \[1\] of G have zero norm"):
+        metrics.cosines(metrics.gram(X))
+
+
+# -- ranks ----------------------------------------------------------------------------------
+
+def test_numerical_rank_uses_its_tolerance(rng):
+    Q = _orthogonal(rng, 5)
+    G = Q @ np.diag([1.0, 1e-3, 1e-6, 1e-9, 0.0]) @ Q.T
+    G = (G + G.T) / 2
+    assert metrics.numerical_rank(G) == 4                 # default rtol 1e-10
+    assert metrics.numerical_rank(G, rtol=1e-7) == 3
+    assert metrics.numerical_rank(G, rtol=1e-4) == 2
+    assert metrics.numerical_rank(G, rtol=1e-2) == 1
+    assert metrics.numerical_rank(G, rtol=2.0) == 0
+
+
+@pytest.mark.parametrize("d, n, r", [(8, 6, 1), (8, 6, 3), (10, 10, 10), (32, 16, 5)])
+def test_numerical_rank_of_a_low_rank_batch(d, n, r):
+    X = simulate.random_batch(d, n, rank=r, rng=r)
+    assert metrics.numerical_rank(metrics.gram(X)) == r
+
+
+def test_numerical_rank_of_zero_is_zero():
+    assert metrics.numerical_rank(np.zeros((3, 3))) == 0
+
+
+def test_soft_rank_of_a_rank_one_batch_is_one(rng):
+    x = rng.standard_normal((6, 1))
+    X = x * rng.uniform(0.5, 2.0, size=5) * np.array([1, -1, 1, 1, -1])  # one line, mixed signs
+    assert metrics.soft_rank(metrics.gram(X)) == pytest.approx(1.0, rel=TOL["exact"])
+
+
+@pytest.mark.parametrize("n", [2, 4, 16])
+def test_soft_rank_of_an_orthogonal_equal_norm_batch_is_n(rng, n):
+    X = 3.0 * _orthogonal(rng, n)
+    assert metrics.soft_rank(metrics.gram(X)) == pytest.approx(n, rel=TOL["exact"])
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_soft_rank_is_daneshmands_bound_on_x_xt(rng, d, n):
+    """Daneshmand et al. (2020): tr(M)² / ‖M‖_F² with M = X Xᵀ of shape (d, d)."""
+    X = rng.standard_normal((d, n)) * rng.uniform(0.2, 3, size=n)
+    M = X @ X.T
+    expected = np.trace(M) ** 2 / np.sum(M * M)
+    assert metrics.soft_rank(metrics.gram(X)) == pytest.approx(expected, rel=TOL["exact"])
+    assert 1.0 <= metrics.soft_rank(metrics.gram(X)) <= n
+
+
+# -- orthogonality gap ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [2, 5, 16])
+def test_orthogonality_gap_closed_forms(rng, n):
+    assert metrics.orthogonality_gap(7.0 * np.eye(n)) == pytest.approx(0.0, abs=TOL["exact"])
+    X = 2.0 * _orthogonal(rng, n)
+    assert metrics.orthogonality_gap(metrics.gram(X)) == pytest.approx(0.0, abs=TOL["exact"])
+    line = np.ones((n, n)) * 4.0                      # n equal vectors on one line
+    assert metrics.orthogonality_gap(line) == pytest.approx(np.sqrt(1 - 1 / n),
+                                                            rel=TOL["exact"])
+
+
+def test_orthogonality_gap_matches_its_definition(rng):
+    G = metrics.gram(rng.standard_normal((6, 4)))
+    expected = np.sqrt(np.sum((G / np.trace(G) - np.eye(4) / 4) ** 2))
+    assert metrics.orthogonality_gap(G) == pytest.approx(expected, rel=TOL["exact"])
+
+
+# -- outlier_stats --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [3, 4, 8, 16])
+def test_outlier_stats_on_the_invariant_configuration(n):
+    for k in (n - 1, 0, n // 2):
+        s = metrics.outlier_stats(theory.invariant_gram(n, outlier=k))
+        assert s.index == k
+        assert s.outlier_cos == pytest.approx(0.0, abs=TOL["exact"])
+        assert s.cluster_cos == pytest.approx(1.0, abs=TOL["exact"])
+        assert s.norm_ratio == pytest.approx(n - 1, rel=TOL["exact"])
+
+
+def test_outlier_stats_fields_are_python_numbers(rng):
+    s = metrics.outlier_stats(metrics.gram(rng.standard_normal((5, 4))))
+    assert type(s.index) is int
+    assert all(type(v) is float for v in (s.outlier_cos, s.cluster_cos, s.norm_ratio))
+    assert s._fields == ("index", "outlier_cos", "cluster_cos", "norm_ratio")
+
+
+def test_outlier_stats_ties_go_to_the_first_index():
+    assert metrics.outlier_stats(np.eye(4)).index == 0
+    G = np.diag([1.0, 4.0, 2.0, 4.0])
+    assert metrics.outlier_stats(G).index == 1
+
+
+def test_outlier_stats_with_two_samples_has_no_cluster():
+    s = metrics.outlier_stats(np.array([[1.0, 0.5], [0.5, 4.0]]))
+    assert s.index == 1
+    assert np.isnan(s.cluster_cos)
+    assert s.outlier_cos == pytest.approx(0.25, rel=TOL["exact"])
+    assert s.norm_ratio == pytest.approx(2.0, rel=TOL["exact"])
+
+
+def test_outlier_stats_matches_a_naive_computation(rng):
+    X = rng.standard_normal((6, 5)) * np.array([1.0, 1.1, 3.0, 0.9, 1.2])
+    s = metrics.outlier_stats(metrics.gram(X))
+    norms = np.linalg.norm(X, axis=0)
+    rest = [0, 1, 3, 4]
+    cos = lambda i, j: X[:, i] @ X[:, j] / (norms[i] * norms[j])  # noqa: E731
+    assert s.index == 2
+    assert s.outlier_cos == pytest.approx(max(abs(cos(2, j)) for j in rest), rel=TOL["exact"])
+    pairs = [(i, j) for i in rest for j in rest if i < j]
+    assert s.cluster_cos == pytest.approx(np.mean([cos(i, j) for i, j in pairs]),
+                                          rel=TOL["exact"])
+    assert s.norm_ratio == pytest.approx(norms[2] / norms[rest].mean(), rel=TOL["exact"])
+
+
+def test_outlier_stats_refuses_a_zero_sample():
+    with pytest.raises(ValueError, match="have zero norm"):
+        metrics.outlier_stats(np.diag([1.0, 0.0, 2.0]))
+
+
+# -- active_counts --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("d, n", SHAPES)
+def test_active_counts_match_a_naive_loop(rng, d, n):
+    Z = rng.standard_normal((d, n))
+    Z[0, :] = 0.0                                          # zero is not active
+    expected = [sum(1 for z in row if z > 0) for row in Z]
+    counts = metrics.active_counts(Z)
+    assert counts.shape == (d,) and counts.dtype.kind == "i"
+    np.testing.assert_array_equal(counts, expected)
+
+
+# -- per_layer, describe --------------------------------------------------------------------
+
+def test_per_layer_applies_a_metric_to_every_gram():
+    traj = simulate.run(simulate.random_batch(16, 6, rng=1), 5, rng=2)
+    out = metrics.per_layer(metrics.soft_rank, traj.grams)
+    assert out.shape == (6,)
+    np.testing.assert_array_equal(out, [metrics.soft_rank(G) for G in traj.grams])
+
+
+def test_per_layer_stacks_tuple_metrics():
+    grams = meanfield.run(theory.invariant_gram(5), 3)
+    out = metrics.per_layer(metrics.outlier_stats, grams)
+    assert out.shape == (4, 4)
+    np.testing.assert_allclose(out[:, 0], 4)               # the outlier keeps index 4
+    np.testing.assert_allclose(out[:, 3], 4, rtol=TOL["exact"])
+
+
+def test_describe_a_trajectory_is_one_line():
+    traj = simulate.run(simulate.random_batch(16, 8, rng=0), 10, rng=0)
+    line = metrics.describe(traj)
+    assert "\n" not in line
+    assert line.startswith("RC+ReLU, width 16, batch 8, layer 10 of 10: soft rank ")
+    assert f"soft rank {metrics.soft_rank(traj.grams[-1]):.2f}" in line
+    assert f"#{metrics.outlier_stats(traj.grams[-1]).index} " in line
+    assert "layer 0 of 10" in metrics.describe(traj, layer=0)
+    assert "layer 9 of 10" in metrics.describe(traj, layer=-2)
+
+
+def test_describe_wide_limit_output():
+    line = metrics.describe(meanfield.run(np.eye(8), 3))
+    assert "\n" not in line
+    assert line.startswith("wide limit, batch 8, layer 3 of 3: ")
+    assert f"mean cosine {theory.kappa(8):+.3f}" in line
+    assert "; rank 8;" in line
+
+
+def test_describe_names_zero_samples():
+    grams = np.diag([1.0, 0.0, 2.0])[None]
+    line = metrics.describe(grams)
+    assert "1 zero sample(s)" in line and "\n" not in line
+
+
+def test_describe_refuses_a_layer_out_of_range():
+    grams = meanfield.run(np.eye(3), 2)
+    with pytest.raises(ValueError, match=r"The 'layer' parameter must be an int in the range "
+                                         r"\[-3, 2\]; got 3"):
+        metrics.describe(grams, layer=3)
