@@ -1,0 +1,204 @@
+"""Tests for ``bnteach copy-lessons``: copy the course, never overwrite a learner's work."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bnteach import cli
+
+BACKUP = re.compile(r"^01_linear_networks\.backup-\d{8}-\d{6}(-\d+)?\.ipynb$")
+
+
+def notebook(title):
+    return json.dumps({"cells": [{"cell_type": "markdown", "source": title}]})
+
+
+@pytest.fixture
+def source(tmp_path):
+    """A fake lessons folder, with files that must not be copied."""
+    src = tmp_path / "lessons"
+    (src / "solutions" / "__pycache__").mkdir(parents=True)
+    (src / ".ipynb_checkpoints").mkdir()
+    for name in ("00_index", "01_linear_networks", "02_recentering", "_template"):
+        (src / f"{name}.ipynb").write_text(notebook(name))
+    (src / "solutions" / "02_ex1.py").write_text("def recenter(Z):\n    return Z\n")
+    (src / "solutions" / "__pycache__" / "02_ex1.cpython-311.pyc").write_bytes(b"\0")
+    (src / ".ipynb_checkpoints" / "00_index-checkpoint.ipynb").write_text("{}")
+    (src / "conftest.py").write_text("")
+    return src
+
+
+LESSONS = [
+    "00_index.ipynb",
+    "01_linear_networks.ipynb",
+    "02_recentering.ipynb",
+    "_template.ipynb",
+    "solutions/02_ex1.py",
+]
+
+
+def files_in(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def run_cli(capsys, *args, source):
+    code = cli.main(["copy-lessons", *map(str, args)], source=source)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_copies_lessons_solutions_and_template(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0
+    assert files_in(dest) == LESSONS
+    assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
+    assert "5 copied, 0 skipped" in out
+
+
+def test_second_copy_skips_everything_and_says_so(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    run_cli(capsys, dest, source=source)
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0
+    assert "0 copied, 5 skipped" in out
+    assert all(f"skipped    {name}" in out for name in LESSONS)
+    assert "--reset LESSON" in out
+
+
+def test_edited_file_is_never_overwritten(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    run_cli(capsys, dest, source=source)
+    edited = dest / "01_linear_networks.ipynb"
+    edited.write_text("my work")
+    (dest / "00_index.ipynb").unlink()
+    (source / "03_relu.ipynb").write_text(notebook("03_relu"))  # a course update
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0
+    assert edited.read_text() == "my work"
+    assert (dest / "00_index.ipynb").exists() and (dest / "03_relu.ipynb").exists()
+    assert "2 copied, 4 skipped" in out
+
+
+def test_reset_backs_up_then_copies_fresh(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    run_cli(capsys, dest, source=source)
+    (dest / "01_linear_networks.ipynb").write_text("my work")
+    (dest / "02_recentering.ipynb").write_text("other work")
+    code, out, _ = run_cli(capsys, dest, "--reset", "01_linear_networks.ipynb", source=source)
+    assert code == 0
+    backups = [p for p in dest.iterdir() if BACKUP.match(p.name)]
+    assert len(backups) == 1 and backups[0].read_text() == "my work"
+    assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
+    assert (dest / "02_recentering.ipynb").read_text() == "other work"
+    assert f"backed up  01_linear_networks.ipynb -> {backups[0].name}" in out
+
+
+def test_reset_twice_keeps_both_backups_and_accepts_name_without_suffix(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    run_cli(capsys, dest, source=source)
+    for work in ("first", "second"):
+        (dest / "01_linear_networks.ipynb").write_text(work)
+        assert run_cli(capsys, dest, "--reset", "01_linear_networks", source=source)[0] == 0
+    backups = sorted(p.read_text() for p in dest.iterdir() if BACKUP.match(p.name))
+    assert backups == ["first", "second"]
+
+
+def test_reset_of_a_solution_and_of_a_missing_copy(tmp_path, source, capsys):
+    dest = tmp_path / "workspace"
+    code, out, _ = run_cli(
+        capsys, dest, "--reset", "solutions/02_ex1.py", "--reset", "00_index.ipynb", source=source
+    )
+    assert code == 0 and files_in(dest) == LESSONS  # nothing to back up yet
+    (dest / "solutions" / "02_ex1.py").write_text("mine")
+    assert run_cli(capsys, dest, "--reset", "solutions/02_ex1.py", source=source)[0] == 0
+    assert [p.read_text() for p in (dest / "solutions").glob("02_ex1.backup-*.py")] == ["mine"]
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("../01_linear_networks.ipynb", "'..'"),
+        ("solutions/../../etc/passwd", "'..'"),
+        ("..\\01_linear_networks.ipynb", "'..'"),
+        ("/etc/passwd", "absolute"),
+        ("C:\\Users\\x.ipynb", "absolute"),
+        ("", "lesson name"),
+        ("99_missing.ipynb", "no lesson named '99_missing.ipynb'"),
+    ],
+)
+def test_unsafe_or_unknown_reset_is_refused_before_writing(tmp_path, source, capsys, name, message):
+    dest = tmp_path / "workspace"
+    code, out, err = run_cli(capsys, dest, "--reset", name, source=source)
+    assert code == 2
+    assert message in err and "Nothing was changed" in err
+    assert not dest.exists()
+
+
+def test_never_writes_through_a_symlink_out_of_the_workspace(tmp_path, source, capsys):
+    dest, outside = tmp_path / "workspace", tmp_path / "outside"
+    dest.mkdir()
+    outside.mkdir()
+    try:
+        (dest / "solutions").symlink_to(outside, target_is_directory=True)
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks are not available here")
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0 and list(outside.iterdir()) == []
+    assert "skipped    solutions/02_ex1.py" in out
+
+
+def test_empty_source_or_file_as_destination_fails(tmp_path, source, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run_cli(capsys, tmp_path / "ws", source=empty)
+    assert code == 1 and "no lesson notebooks" in err
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    code, _, err = run_cli(capsys, a_file, source=source)
+    assert code == 1 and "not a directory" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    for argv in ([], ["copy-lessons"], ["unknown"]):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+
+
+def test_copy_lessons_function_returns_a_report(tmp_path, source):
+    report = cli.copy_lessons(tmp_path / "ws", source=source)
+    assert report.copied == LESSONS and report.skipped == [] and report.backups == []
+
+
+def test_python_m_bnteach_help_and_no_plotting_imports():
+    env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-m", "bnteach", "copy-lessons", "--help"],
+        capture_output=True, text=True, env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "--reset LESSON" in out.stdout
+    code = "import sys, bnteach.cli; print({'matplotlib', 'ipywidgets'} & set(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "set()"
+
+
+def test_installed_package_lessons_resolve(tmp_path):
+    try:
+        src = cli.lessons_source()
+    except cli.CopyError:
+        pytest.skip("the course has no lessons folder yet")
+    notebooks = sorted(p.name for p in src.iterdir() if p.name.endswith(".ipynb"))
+    if not notebooks:
+        pytest.skip("the course has no lesson notebooks yet")
+    report = cli.copy_lessons(tmp_path / "ws", source=src)
+    assert [name for name in report.copied if "/" not in name] == notebooks
+    assert all(json.loads((tmp_path / "ws" / name).read_text()) for name in notebooks)
