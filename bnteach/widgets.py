@@ -40,6 +40,7 @@ METRICS = {
 }
 
 WIDTHS = [4, 8, 16, 32, 64, 128, 256, 512, 1024]
+MAX_SEED = 10 ** 6
 
 
 @functools.lru_cache(maxsize=64)
@@ -61,6 +62,21 @@ def _safe(fn, G):
         return fn(G)
     except ValueError:      # e.g. a sample with zero norm at tiny width: no angle to measure
         return np.nan
+
+
+def _show_dead_batch(config, err) -> str:
+    """The update when the run stopped (the whole batch became zero): one figure, one line."""
+    width, n, depth, components, seed = config
+    summary = (f"{metrics._format_components(components)}, width {width}, batch {n}, seed "
+               f"{seed}: no trajectory to show. {err}")
+    with plotting.style():
+        _, ax = plt.subplots(figsize=(10, 3.6))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "every sample became zero:\nnothing to show (try a wider network, "
+                "RC or another seed)", ha="center", va="center")
+        plt.show()
+    print(summary)
+    return summary
 
 
 def _components(rc, rs, nonlinearity):
@@ -105,7 +121,7 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
     _validation.check_int(n, "n", low=2, high=32)
     _validation.check_int(depth, "depth", low=1, high=500)
     _validation.check_choice(metric, "metric", METRICS)
-    _validation.check_int(seed, "seed", low=0)
+    _validation.check_int(seed, "seed", low=0, high=MAX_SEED)   # the seed box would clamp it
 
     slider = functools.partial(widgets.IntSlider, continuous_update=False,
                                style={"description_width": "initial"})
@@ -122,12 +138,15 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
         metric=widgets.Dropdown(options=list(METRICS), value=metric, description="plot",
                                 style={"description_width": "initial"}),
         logy=widgets.Checkbox(value=METRICS[metric][1], description="log scale (y)"),
-        seed=widgets.BoundedIntText(value=seed, min=0, max=10**6, description="seed"),
+        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed"),
     )
 
     def show(width, n, depth, rc, rs, nonlinearity, metric, logy, seed):
         config = (width, n, depth, _components(rc, rs, nonlinearity), seed)
-        traj = _simulate(*config)
+        try:
+            traj = _simulate(*config)
+        except ValueError as err:   # at tiny width, ReLU can switch off every sample
+            return _show_dead_batch(config, err)
         curve = _curve(*config, metric)
         with plotting.style():
             fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),

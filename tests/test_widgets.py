@@ -1,0 +1,325 @@
+"""Tests for bnteach.widgets, headless: drive the controls as a user would.
+
+Under Agg, without a kernel: set ``control.value``, then read ``w.kwargs``,
+``w.result`` and the figures (course-standards §4). ipywidgets' ``interactive``
+swallows exceptions raised in its callback (it logs them), so every update is
+checked for a fresh ``w.result`` and for a logged callback exception.
+"""
+
+import ast
+import logging
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import bnteach  # noqa: E402
+from bnteach import simulate  # noqa: E402
+from bnteach import widgets as bw  # noqa: E402
+
+#: kwarg of the callback -> the control's label, as the learner reads it (with units).
+LABELS = {
+    "width": "width d (neurons)",
+    "n": "batch n (samples)",
+    "depth": "depth (layers)",
+    "rc": "recentering (RC)",
+    "rs": "rescaling (RS)",
+    "nonlinearity": "non-linearity",
+    "metric": "plot",
+    "logy": "log scale (y)",
+    "seed": "seed",
+}
+#: Controls that start a simulation (the others only change the view).
+SIMULATING = ["width", "n", "depth", "rc", "rs", "nonlinearity", "seed"]
+#: Small starting values, so that pushing one control to its maximum stays cheap.
+SMALL = dict(width=8, n=4, depth=5)
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    plt.close("all")
+    bw._simulate.cache_clear()
+    bw._curve.cache_clear()
+    yield
+    plt.close("all")
+    bw._simulate.cache_clear()
+    bw._curve.cache_clear()
+
+
+@pytest.fixture
+def callback_errors(caplog):
+    """The exceptions ipywidgets caught in the explorer's callback (it only logs them)."""
+    caplog.set_level(logging.WARNING)
+
+    def errors():
+        return [r for r in caplog.records if "Exception in interact callback" in r.getMessage()]
+    return errors
+
+
+def controls(w):
+    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
+    return {name: by_label[label] for name, label in LABELS.items()}
+
+
+def drive(w, name, value, callback_errors):
+    """Set one control as a user would; check the update ran once and drew one figure."""
+    control = controls(w)[name]
+    assert control.value != value, "setting a control to its current value fires nothing"
+    n_figs = len(plt.get_fignums())
+    w.result = None
+    control.value = value
+    assert not callback_errors(), callback_errors()[0].getMessage()
+    assert w.kwargs[name] == value
+    assert len(plt.get_fignums()) == n_figs + 1, "every update draws exactly one figure"
+    result = w.result
+    assert isinstance(result, str) and result, "the callback did not return its summary"
+    assert "\n" not in result
+    assert f"width {w.kwargs['width']}" in result and f"batch {w.kwargs['n']}" in result
+    return result
+
+
+def check_figure(w):
+    """The newest figure: the metric against depth (left) and the last layer's cosines."""
+    fig = plt.figure(plt.get_fignums()[-1])
+    left, right = fig.axes[:2]
+    (line,) = left.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(w.kwargs["depth"] + 1))
+    assert left.get_ylabel() == w.kwargs["metric"]
+    (image,) = right.get_images()
+    assert image.get_clim() == (-1, 1)
+    assert image.get_array().shape == (w.kwargs["n"], w.kwargs["n"])
+
+
+def extremes(control):
+    """The values a test must reach: both ends of a range, every option of a list."""
+    if isinstance(control, ipywidgets.Checkbox):
+        values = [True, False]
+    elif isinstance(control, ipywidgets.SelectionSlider):
+        values = [control.options[0], control.options[-1]]
+    elif hasattr(control, "options"):
+        values = list(control.options)
+    else:
+        values = [control.min, control.max]
+    return sorted(values, key=lambda v: v == control.value)   # the current value last
+
+
+# -- structure --------------------------------------------------------------------------
+
+def test_returns_interactive_with_labelled_controls(callback_errors):
+    w = bw.network_explorer(**SMALL)
+    assert isinstance(w, ipywidgets.interactive)
+    assert not callback_errors()
+    assert len(plt.get_fignums()) == 1          # the first view is drawn once, at creation
+    for name, control in controls(w).items():
+        assert control.description.strip()
+    assert set(w.kwargs) == set(LABELS)
+    assert all(c.description.strip() for c in w.kwargs_widgets)
+
+
+def test_simulating_controls_update_on_release_only():
+    c = controls(bw.network_explorer(**SMALL))
+    for name in SIMULATING:
+        if hasattr(c[name], "continuous_update"):
+            assert c[name].continuous_update is False, name
+    for name in ("width", "n", "depth"):
+        assert isinstance(c[name], (ipywidgets.IntSlider, ipywidgets.SelectionSlider))
+    assert isinstance(c["seed"], ipywidgets.BoundedIntText)
+
+
+def test_starting_values_reach_the_controls():
+    w = bw.network_explorer(width=16, n=5, depth=7, components=("relu", "rc"), metric="soft rank",
+                            seed=3)
+    assert w.kwargs == dict(width=16, n=5, depth=7, rc=True, rs=False, nonlinearity="relu",
+                            metric="soft rank", logy=False, seed=3)
+    assert w.result.startswith("RC+ReLU, width 16, batch 5, layer 7 of 7")
+
+
+def test_initial_result_describes_the_network():
+    w = bw.network_explorer(**SMALL)
+    assert isinstance(w.result, str) and "\n" not in w.result
+    assert "width 8" in w.result and "batch 4" in w.result
+    check_figure(w)
+
+
+# -- every control to its extremes ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(LABELS))
+def test_control_extremes(name, callback_errors):
+    w = bw.network_explorer(**SMALL)
+    control = controls(w)[name]
+    start = control.value
+    for value in extremes(control):
+        drive(w, name, value, callback_errors)
+        if "no trajectory" not in w.result:
+            check_figure(w)
+        plt.close("all")
+    if control.value != start:
+        drive(w, name, start, callback_errors)
+
+
+def test_results_follow_the_controls(callback_errors):
+    w = bw.network_explorer(**SMALL)
+    assert drive(w, "width", 1024, callback_errors).startswith("RS+linear, width 1024")
+    drive(w, "width", 8, callback_errors)
+    assert "batch 32" in drive(w, "n", 32, callback_errors)
+    assert "layer 500 of 500" in drive(w, "depth", 500, callback_errors)
+    assert drive(w, "rc", True, callback_errors).startswith("RC+RS+linear")
+    assert drive(w, "nonlinearity", "tanh", callback_errors).startswith("RC+RS+tanh")
+
+
+def test_log_scale_checkbox(callback_errors):
+    w = bw.network_explorer(metric="soft rank", **SMALL)
+    drive(w, "logy", True, callback_errors)
+    fig = plt.figure(plt.get_fignums()[-1])
+    assert fig.axes[0].get_yscale() == "log"
+    drive(w, "logy", False, callback_errors)
+    fig = plt.figure(plt.get_fignums()[-1])
+    assert fig.axes[0].get_yscale() == "linear"
+
+
+# -- caching --------------------------------------------------------------------------------
+
+@pytest.fixture
+def run_calls(monkeypatch):
+    calls = []
+    real_run = simulate.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(kwargs.get("rng"))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(simulate, "run", counting_run)
+    bw._simulate.cache_clear()
+    bw._curve.cache_clear()
+    return calls
+
+
+def test_view_controls_do_not_simulate_again(run_calls, callback_errors):
+    w = bw.network_explorer(**SMALL)
+    assert len(run_calls) == 1
+    c = controls(w)
+    for metric in extremes(c["metric"]):
+        drive(w, "metric", metric, callback_errors)
+    for logy in extremes(c["logy"]):
+        drive(w, "logy", logy, callback_errors)
+    assert len(run_calls) == 1
+
+
+def test_seed_simulates_again_and_reproduces(run_calls, callback_errors):
+    w = bw.network_explorer(**SMALL, seed=0)
+    first = w.result
+    assert len(run_calls) == 1
+    other = drive(w, "seed", 1, callback_errors)
+    assert len(run_calls) == 2
+    assert other != first
+    again = drive(w, "seed", 0, callback_errors)
+    assert again == first
+    assert len(run_calls) == 2                      # seed 0 was cached
+
+    bw._simulate.cache_clear()
+    bw._curve.cache_clear()
+    fresh = bw.network_explorer(**SMALL, seed=0)
+    assert len(run_calls) == 3                      # really simulated again ...
+    assert fresh.result == first                    # ... with the same outcome
+
+
+def test_simulating_controls_simulate_again(run_calls, callback_errors):
+    w = bw.network_explorer(**SMALL)
+    for k, (name, value) in enumerate([("width", 16), ("n", 5), ("depth", 6), ("rc", True),
+                                       ("rs", False), ("nonlinearity", "relu")], start=2):
+        drive(w, name, value, callback_errors)
+        assert len(run_calls) == k, name
+
+
+# -- dead samples at tiny width ---------------------------------------------------------------
+
+def _dead_samples(seed, depth=10):
+    """How many samples of a width-4 ReLU network end at zero (n for a run that stopped)."""
+    try:
+        traj = bw._simulate(4, 4, depth, ("relu",), seed)
+    except ValueError:
+        return 4
+    return int(np.sum(np.diag(traj.grams[-1]) <= 0))
+
+
+def test_one_zero_sample_does_not_raise(callback_errors):
+    seed = next(s for s in range(200) if 0 < _dead_samples(s) < 4)
+    w = bw.network_explorer(width=4, n=4, depth=10, components=("relu",), seed=seed)
+    assert not callback_errors(), callback_errors()[0].getMessage()
+    assert "zero sample(s)" in w.result
+    c = controls(w)
+    for name in ("metric", "logy"):                 # every metric meets the zero sample
+        for value in extremes(c[name]):
+            drive(w, name, value, callback_errors)
+            left, right = plt.figure(plt.get_fignums()[-1]).axes[:2]
+            assert len(left.get_lines()) == 1
+            assert not right.axison and not right.get_images()   # no cosines of a zero sample
+            plt.close("all")
+
+
+def test_whole_batch_dying_does_not_raise(callback_errors):
+    seed = next(s for s in range(200) if _dead_samples(s, depth=50) == 4)
+    w = bw.network_explorer(width=4, n=4, depth=50, components=("relu",),
+                            seed=(seed + 1) % 200)
+    w.result = None
+    n_figs = len(plt.get_fignums())
+    controls(w)["seed"].value = seed
+    assert not callback_errors(), callback_errors()[0].getMessage()
+    assert len(plt.get_fignums()) == n_figs + 1
+    assert isinstance(w.result, str) and "\n" not in w.result
+    assert w.result.startswith("ReLU, width 4, batch 4") and "no trajectory" in w.result
+    assert "mapped the whole batch to zero" in w.result
+
+
+# -- starting values ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(width=5), ValueError, r"The 'width' parameter must be one of \[4, 8, 16"),
+    (dict(width=2048), ValueError, r"The 'width' parameter must be one of"),
+    (dict(n=1), ValueError, r"The 'n' parameter must be an int in the range \[2, 32\]; got 1"),
+    (dict(n=33), ValueError, r"The 'n' parameter must be an int in the range \[2, 32\]; got 33"),
+    (dict(n=4.0), TypeError, r"The 'n' parameter must be an int"),
+    (dict(depth=0), ValueError, r"The 'depth' parameter must be an int in the range \[1, 500\]"),
+    (dict(depth=501), ValueError, r"The 'depth' parameter must be an int in the range \[1, 500\]"),
+    (dict(metric="rank"), ValueError, r"The 'metric' parameter must be one of .*got 'rank'"),
+    (dict(seed=-1), ValueError, r"The 'seed' parameter must be an int in the range \[0, "),
+    (dict(seed=10 ** 6 + 1), ValueError, r"The 'seed' parameter must be an int in the range"),
+    (dict(seed="0"), TypeError, r"The 'seed' parameter must be an int"),
+    (dict(components=("rc", "bn")), ValueError, r"Unknown component\(s\) \['bn'\]"),
+    (dict(components=("relu", "tanh")), ValueError, r"names two non-linearities"),
+])
+def test_bad_starting_values(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        bw.network_explorer(**kwargs)
+    assert plt.get_fignums() == []             # refused before drawing anything
+
+
+def test_seed_box_bounds_match_validation():
+    seed = controls(bw.network_explorer(**SMALL))["seed"]
+    w = bw.network_explorer(**SMALL, seed=seed.max)
+    assert w.kwargs["seed"] == seed.max and seed.min == 0
+
+
+# -- architecture ---------------------------------------------------------------------------
+
+def _imports(path):
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_widgets_imports_ipywidgets():
+    package = Path(bnteach.__file__).parent
+    importers = {p.name for p in package.rglob("*.py")
+                 if any(m == "ipywidgets" or m.startswith("ipywidgets.") for m in _imports(p))}
+    assert importers == {"widgets.py"}
