@@ -12,6 +12,7 @@ simulate   finite-width random networks: run(...) -> Trajectory
 meanfield  the infinitely wide network, a map on Gram matrices
 metrics    geometry from Gram matrices: cosines, ranks, gaps, outliers, describe
 theory     closed forms, each with its source
+exercises  checkers for the lessons' exercises, with hints
 
 ``bnteach.plotting`` (matplotlib) and ``bnteach.widgets`` (ipywidgets) sit on top
 and are imported explicitly by the lessons.
@@ -34,9 +35,9 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 =========  ==========================================================
 """
 
-from bnteach import layers, meanfield, metrics, simulate, theory
+from bnteach import exercises, layers, meanfield, metrics, simulate, theory
 from bnteach.simulate import Trajectory, run
 
 __version__ = "0.1.0"
 
-__all__ = ["layers", "meanfield", "metrics", "simulate", "theory", "Trajectory", "run"]
+__all__ = ["exercises", "layers", "meanfield", "metrics", "simulate", "theory", "Trajectory", "run"]
