@@ -1,0 +1,413 @@
+"""Finite-width networks of ``bnteach.simulate``: invariance, an explicit-weights oracle, the
+``Trajectory`` record, raw norms, seeding."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import TOL
+
+from bnteach import layers, metrics, simulate, theory
+
+RC_RELU = ("rc", "relu")
+RC_RS_RELU = ("rc", "rs", "relu")
+HOMOGENEOUS = [("rc", "relu"), ("rc", "rs", "relu"), ("relu",), ("linear",), ("rc", "linear"),
+               ("rs", "linear"), ("rc", "rs", "linear")]
+
+
+def _pair_cos(G, i=0, j=1):
+    return G[i, j] / np.sqrt(G[i, i] * G[j, j])
+
+
+# -- exact invariance of the cluster+outlier configuration (science.md R4, P6) -----------------
+
+@pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU], ids="+".join)
+@pytest.mark.parametrize("n", [3, 4, 8, 16])
+def test_invariant_batch_keeps_its_angles_exactly(components, n):
+    X0 = simulate.batch_from_gram(theory.invariant_gram(n))
+    cluster = np.ix_(range(n - 1), range(n - 1))
+    for seed in range(12):
+        traj = simulate.run(X0, 25, width=20 + 4 * seed, components=components, rng=seed)
+        for G in traj.grams:
+            C = metrics.cosines(G)
+            np.testing.assert_allclose(C[cluster], 1.0, rtol=0, atol=TOL["exact"])
+            np.testing.assert_allclose(C[: n - 1, n - 1], 0.0, rtol=0, atol=TOL["exact"])
+
+
+@pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU], ids="+".join)
+def test_invariant_batch_mean_norm_ratio_is_n_minus_one(components):
+    """science.md R4 table: n = 8, d = 256, 50 layers gives 6.94 (RC+ReLU) and 6.96 (RC+RS+ReLU)."""
+    n = 8
+    X0 = simulate.batch_from_gram(theory.invariant_gram(n), width=256)
+    ratios = [metrics.outlier_stats(G).norm_ratio
+              for seed in range(10)
+              for G in simulate.run(X0, 50, components=components, rng=seed).grams[1:]]
+    assert np.mean(ratios) == pytest.approx(n - 1, rel=TOL["ratio_mean"])
+
+
+@pytest.mark.parametrize("n", [4, 8, 16])
+def test_weight_variance_two_alpha_keeps_the_invariant_norms(n):
+    """science.md R5: with weights of variance 2α/d at width d, one wide RC+ReLU layer keeps
+    the cluster's norm and the outlier's (n − 1 times it) in expectation.
+
+    The input has n rows (a narrow X0 keeps the test fast); ``weight_var`` is the variance
+    times the fan-in, so variance 2α/d is ``weight_var = 2α · n / d``.
+    """
+    d = 200_000
+    X0 = simulate.batch_from_gram(theory.invariant_gram(n) * (n - 1))  # cluster norms 1
+    traj = simulate.run(X0, 1, width=d, weight_var=2 * theory.alpha(n) * n / d, rng=n)
+    before, after = traj.raw_norms()
+    np.testing.assert_allclose(before, [1.0] * (n - 1) + [n - 1], rtol=TOL["exact"])
+    np.testing.assert_allclose(after, before, rtol=TOL["norm_1pct"])
+    # plain He initialization (variance 2/d) shrinks both by sqrt(alpha) instead
+    he = simulate.run(X0, 1, width=d, weight_var=2.0 * n / d, rng=n).raw_norms()[1]
+    np.testing.assert_allclose(he, before / np.sqrt(theory.alpha(n)), rtol=TOL["norm_1pct"])
+
+
+# -- n = 2: exact orthogonality after one RC+ReLU layer (science.md R3, P15) -----------------
+
+@pytest.mark.parametrize("width", [20, 64, 1024])
+def test_two_samples_are_exactly_orthogonal_after_one_rc_relu_layer(rng, width):
+    for seed in range(20):
+        X0 = rng.standard_normal((5, 2)) * rng.uniform(0.1, 10, size=2)
+        G = simulate.run(X0, 3, width=width, rng=seed).grams
+        for layer in (1, 2, 3):
+            assert abs(_pair_cos(G[layer])) <= TOL["machine"]
+
+
+# -- oracle: the Gram/QR sampler against explicit Gaussian weights ----------------------------
+
+def _explicit_cosines(X0, depth, width, components, weight_var, rng):
+    """Pairwise cosine (samples 0, 1) after each layer, with W drawn explicitly every layer."""
+    X, out = X0, []
+    for _ in range(depth):
+        W = rng.normal(0.0, np.sqrt(weight_var / X.shape[0]), size=(width, X.shape[0]))
+        X = layers.bn_layer(X, W, components)
+        out.append(_pair_cos(X.T @ X))
+    return out
+
+
+def _mean_and_std_with_se(samples):
+    x = np.asarray(samples)
+    m, s = x.mean(), x.std(ddof=1)
+    m4 = np.mean((x - m) ** 4)
+    return m, np.sqrt(s * s / len(x)), s, np.sqrt(max(m4 - s ** 4, 0.0) / (4 * s * s * len(x)))
+
+
+@pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU], ids="+".join)
+def test_gram_sampler_matches_explicit_gaussian_weights(components):
+    """Same law of the per-layer cosines: mean and std of cos(x0, x1) after 1 and 3 layers
+    over 300 seeds agree within TOL["n_se"] standard errors of their difference."""
+    d_in, n, width, depth, runs, weight_var = 12, 4, 24, 3, 300, 2.0
+    X0 = np.random.default_rng(11).standard_normal((d_in, n))
+    X0[:, 1] = 0.8 * X0[:, 0] + 0.6 * X0[:, 1]               # start the pair at cos ≈ 0.8
+    explicit = np.array([_explicit_cosines(X0, depth, width, components, weight_var,
+                                           np.random.default_rng(seed)) for seed in range(runs)])
+    sampled = np.array([[_pair_cos(G) for G in simulate.run(
+        X0, depth, width=width, components=components, weight_var=weight_var,
+        rng=10_000 + seed).grams[1:]] for seed in range(runs)])
+    for layer in (0, 2):                                      # after 1 and 3 layers
+        m1, se_m1, s1, se_s1 = _mean_and_std_with_se(explicit[:, layer])
+        m2, se_m2, s2, se_s2 = _mean_and_std_with_se(sampled[:, layer])
+        assert s1 > 0.02                                      # the width is small enough to vary
+        assert abs(m1 - m2) <= TOL["n_se"] * np.hypot(se_m1, se_m2)
+        assert abs(s1 - s2) <= TOL["n_se"] * np.hypot(se_s1, se_s2)
+
+
+def test_uniform_weights_have_the_stated_law():
+    """With X0 = (e1, e2) and a linear layer, the raw output is the first two columns of W."""
+    d_in, width, weight_var = 4, 50_000, 3.0
+    X0 = np.eye(d_in)[:, :2]
+    out = {}
+    for law in ("uniform", "gaussian"):
+        traj = simulate.run(X0, 1, width=width, components="linear", weights=law,
+                            weight_var=weight_var, rng=5, keep="reps")
+        W = np.exp(traj.log_scale[1]) * traj.reps[0]          # (width, 2), raw weights
+        out[law] = W.ravel()
+    var = weight_var / d_in
+    a = np.sqrt(3 * var)
+    for law, w in out.items():
+        se = np.sqrt(np.var(w * w) / w.size)
+        assert abs(np.mean(w * w) - var) <= TOL["n_se"] * se, law
+    assert np.abs(out["uniform"]).max() <= a                  # bounded by ±sqrt(3 var)
+    assert np.abs(out["gaussian"]).max() > a
+    # kurtosis E w⁴ / var²: 9/5 for a uniform law, 3 for a Gaussian
+    for law, kurt in (("uniform", 1.8), ("gaussian", 3.0)):
+        w4 = out[law] ** 4
+        assert abs(np.mean(w4) - kurt * var ** 2) <= TOL["n_se"] * w4.std() / np.sqrt(w4.size)
+
+
+@pytest.mark.parametrize("law", ["uniform", "gaussian"])
+def test_raw_norms_of_a_wide_linear_layer_have_the_stated_expectation(rng, law):
+    """E ‖W x‖² = width · weight_var / d_in · ‖x‖², for either law."""
+    d_in, n, width, weight_var = 8, 3, 50_000, 2.0
+    X0 = rng.standard_normal((d_in, n))
+    traj = simulate.run(X0, 1, width=width, components="linear", weights=law,
+                        weight_var=weight_var, rng=3)
+    ratio = (traj.raw_norms()[1] / np.linalg.norm(X0, axis=0)) ** 2 * d_in / (width * weight_var)
+    # relative standard error of a mean of `width` squares: at most sqrt(2 / width)
+    np.testing.assert_allclose(ratio, 1.0, atol=TOL["n_se"] * np.sqrt(2 / width))
+
+
+# -- the Trajectory record ------------------------------------------------------------------
+
+def test_trajectory_shapes_and_normalization(rng):
+    d_in, n, depth, width = 10, 6, 7, 24
+    X0 = rng.standard_normal((d_in, n))
+    traj = simulate.run(X0, depth, width=width, rng=1)
+    assert traj.grams.shape == (depth + 1, n, n)
+    assert traj.log_scale.shape == (depth + 1,)
+    G0 = X0.T @ X0
+    np.testing.assert_allclose(traj.grams[0], G0 * (n / np.trace(G0)), rtol=TOL["exact"])
+    np.testing.assert_allclose(np.trace(traj.grams, axis1=1, axis2=2), n, rtol=TOL["exact"])
+    np.testing.assert_allclose(traj.grams, np.transpose(traj.grams, (0, 2, 1)),
+                               atol=TOL["exact"])
+    assert traj.reps is None
+
+
+def test_trajectory_config_and_seed(rng):
+    X0 = rng.standard_normal((10, 6))
+    traj = simulate.run(X0, 3, width=16, components=["relu", "rc"], weights="uniform",
+                        weight_var=1.5, rng=42)
+    assert traj.config == simulate.NetConfig(width=16, d_in=10, n=6, depth=3,
+                                             components=("rc", "relu"), weights="uniform",
+                                             weight_var=1.5)
+    assert traj.seed == 42 and type(traj.seed) is int
+    assert simulate.run(X0, 1, rng=np.int64(7)).seed == 7
+    assert simulate.run(X0, 1, rng=np.random.default_rng(7)).seed is None
+    assert simulate.run(X0, 1).seed is None
+    assert "seed=42" in repr(traj) and "width=16" in repr(traj)
+
+
+def test_trajectory_arrays_are_read_only_and_fields_frozen(rng):
+    traj = simulate.run(rng.standard_normal((8, 4)), 2, rng=0, keep="reps")
+    for arr in (traj.grams, traj.log_scale, traj.reps):
+        with pytest.raises(ValueError, match="read-only"):
+            arr[0] = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        traj.grams = np.zeros(3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        traj.config.width = 3
+
+
+@pytest.mark.parametrize("components", HOMOGENEOUS + [("tanh",), ("rc", "tanh")], ids="+".join)
+def test_keep_reps_shape_and_gram(rng, components):
+    d_in, n, depth, width = 6, 5, 4, 9
+    traj = simulate.run(rng.standard_normal((d_in, n)), depth, width=width,
+                        components=components, rng=3, keep="reps")
+    assert traj.reps.shape == (depth, width, n)
+    for layer in range(1, depth + 1):
+        X = traj.reps[layer - 1]
+        G = X.T @ X
+        if components[-1] == "tanh":                            # reps are the raw network
+            G = G * np.exp(-2 * traj.log_scale[layer])
+        np.testing.assert_allclose(G, traj.grams[layer], atol=TOL["exact"])
+
+
+def test_keep_reps_does_not_change_the_run(rng):
+    X0 = rng.standard_normal((6, 5))
+    a = simulate.run(X0, 4, width=9, rng=3, keep="reps")
+    b = simulate.run(X0, 4, width=9, rng=3)
+    np.testing.assert_array_equal(a.grams, b.grams)
+    np.testing.assert_array_equal(a.log_scale, b.log_scale)
+
+
+def test_depth_zero_and_default_width(rng):
+    X0 = rng.standard_normal((7, 3))
+    traj = simulate.run(X0, 0, rng=0, keep="reps")
+    assert traj.grams.shape == (1, 3, 3) and traj.log_scale.shape == (1,)
+    assert traj.reps.shape == (0, 7, 3)
+    np.testing.assert_allclose(traj.raw_norms()[0], np.linalg.norm(X0, axis=0),
+                               rtol=TOL["exact"])
+    deep = simulate.run(X0, 2, rng=0, keep="reps")
+    assert deep.config.width == 7 and deep.reps.shape == (2, 7, 3)
+
+
+# -- raw norms and log_scale ----------------------------------------------------------------
+
+@pytest.mark.parametrize("components", HOMOGENEOUS + [("tanh",)], ids="+".join)
+def test_raw_norms_at_the_input_are_the_input_norms(rng, components):
+    X0 = rng.standard_normal((6, 4)) * [1.0, 10.0, 0.1, 3.0]
+    traj = simulate.run(X0, 2, width=8, components=components, rng=0)
+    np.testing.assert_allclose(traj.raw_norms()[0], np.linalg.norm(X0, axis=0),
+                               rtol=TOL["exact"])
+
+
+@pytest.mark.parametrize("law", ["gaussian", "uniform"])
+@pytest.mark.parametrize("components", HOMOGENEOUS, ids="+".join)
+def test_raw_norms_accumulate_the_weight_scale_over_layers(rng, law, components):
+    """Same seed, weight variance ×4: the raw network is 2^l times larger at layer l,
+    unless RS removes the scale (then it is unchanged); the angles are unchanged."""
+    X0 = rng.standard_normal((8, 5))
+    depth = 6
+    base = simulate.run(X0, depth, width=12, components=components, weights=law,
+                        weight_var=2.0, rng=9)
+    big = simulate.run(X0, depth, width=12, components=components, weights=law,
+                       weight_var=8.0, rng=9)
+    np.testing.assert_allclose(big.grams, base.grams, atol=TOL["exact"])
+    growth = np.ones(depth + 1) if "rs" in components else 2.0 ** np.arange(depth + 1)
+    growth[0] = 1.0
+    np.testing.assert_allclose(big.raw_norms(), growth[:, None] * base.raw_norms(),
+                               rtol=TOL["exact"])
+
+
+@pytest.mark.parametrize("components", HOMOGENEOUS, ids="+".join)
+def test_raw_norms_scale_with_the_input(rng, components):
+    X0 = rng.standard_normal((8, 5))
+    base = simulate.run(X0, 5, width=10, components=components, rng=4)
+    scaled = simulate.run(1000.0 * X0, 5, width=10, components=components, rng=4)
+    np.testing.assert_allclose(scaled.grams, base.grams, atol=TOL["exact"])
+    factor = np.full(6, 1000.0)
+    if "rs" in components:
+        factor[1:] = 1.0                                       # RS forgets the input's scale
+    np.testing.assert_allclose(scaled.raw_norms(), factor[:, None] * base.raw_norms(),
+                               rtol=TOL["exact"])
+
+
+@pytest.mark.parametrize("components", [("rs", "linear"), ("rc", "rs", "linear")], ids="+".join)
+def test_rescaled_linear_log_scale_is_exact_and_does_not_accumulate(rng, components):
+    """After RS every neuron has mean square 1, so ‖X‖_F² = width · n at every layer."""
+    width = 33
+    traj = simulate.run(rng.standard_normal((8, 5)), 40, width=width, components=components,
+                        rng=2)
+    np.testing.assert_allclose(traj.log_scale[1:], 0.5 * np.log(width), rtol=TOL["exact"])
+
+
+def test_full_bn_log_scale_does_not_accumulate(rng):
+    """After RC+RS a neuron's n values have mean 0 and mean square 1, so its ReLU keeps a
+    share (n - k)/n of the energy when k values are positive: between 1/n and (n-1)/n,
+    and 1/2 in expectation (the weights' law is symmetric)."""
+    width, n, depth = 64, 6, 300
+    traj = simulate.run(rng.standard_normal((8, n)), depth, width=width, components=RC_RS_RELU,
+                        rng=2)
+    energy = np.exp(2 * traj.log_scale[1:])                   # ‖X_l‖_F² / n, raw
+    assert np.all(energy >= width / n * (1 - TOL["exact"]))
+    assert np.all(energy <= width * (n - 1) / n * (1 + TOL["exact"]))
+    se = energy.std(ddof=1) / np.sqrt(depth)
+    assert abs(energy.mean() - width / 2) <= TOL["n_se"] * se
+    for part in np.array_split(energy, 3):                     # no drift with depth
+        assert abs(part.mean() - width / 2) <= TOL["n_se"] * se * np.sqrt(3)
+
+
+def test_raw_norms_of_a_vanilla_relu_network_shrink_by_the_stated_factor(rng):
+    """E ‖relu(W x)‖² = width · (weight_var / d_in) · ‖x‖² / 2 for every x: at weight
+    variance 1 and width = d_in the raw squared norm halves per layer on average."""
+    width, depth = 128, 300
+    traj = simulate.run(rng.standard_normal((width, 4)), depth, components="relu",
+                        weight_var=1.0, rng=5)
+    sq = traj.raw_norms() ** 2                                   # (depth + 1, n)
+    assert sq[-1, 0] < 1e-30 * sq[0, 0]                          # it did accumulate
+    ratio = sq[1:].sum(axis=1) / sq[:-1].sum(axis=1)          # its mean given the past is 1/2
+    se = ratio.std(ddof=1) / np.sqrt(depth)
+    assert abs(ratio.mean() - 0.5) <= TOL["n_se"] * se
+
+
+# -- long runs stay finite ------------------------------------------------------------------
+
+@pytest.mark.parametrize("components", [RC_RELU, ("relu",)], ids="+".join)
+def test_ten_thousand_layers_stay_finite(components):
+    traj = simulate.run(simulate.random_batch(32, 4, rng=0), 10_000, components=components,
+                        rng=1)
+    assert np.all(np.isfinite(traj.grams))
+    assert np.all(np.isfinite(traj.log_scale))
+    assert np.all(np.isfinite(traj.raw_norms()))
+    np.testing.assert_allclose(np.trace(traj.grams[-1]), 4, rtol=TOL["exact"])
+
+
+# -- seeding --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("law", ["gaussian", "uniform"])
+def test_same_seed_same_trajectory_different_seed_different(rng, law):
+    X0 = rng.standard_normal((8, 5))
+    a = simulate.run(X0, 5, weights=law, rng=123)
+    b = simulate.run(X0, 5, weights=law, rng=123)
+    c = simulate.run(X0, 5, weights=law, rng=124)
+    np.testing.assert_array_equal(a.grams, b.grams)
+    np.testing.assert_array_equal(a.log_scale, b.log_scale)
+    assert not np.array_equal(a.grams[1:], c.grams[1:])
+
+
+def test_a_generator_passes_through(rng):
+    X0 = rng.standard_normal((8, 5))
+    shared = np.random.default_rng(5)
+    first = simulate.run(X0, 3, rng=shared)
+    second = simulate.run(X0, 3, rng=shared)
+    assert not np.array_equal(first.grams[1:], second.grams[1:])  # the stream moved on
+    np.testing.assert_array_equal(first.grams, simulate.run(X0, 3, rng=5).grams)
+
+
+def test_unseeded_runs_differ(rng):
+    X0 = rng.standard_normal((8, 5))
+    assert not np.array_equal(simulate.run(X0, 2).grams[1:], simulate.run(X0, 2).grams[1:])
+
+
+def test_no_global_random_state():
+    np.random.seed(0)
+    state = np.random.get_state()
+    X0 = simulate.random_batch(8, 5, rng=1)
+    simulate.random_batch(8, 5)
+    simulate.random_batch(8, 5, rank=2, rng=None)
+    for law in ("gaussian", "uniform"):
+        for rng in (None, 3, np.random.default_rng(3)):
+            simulate.run(X0, 3, weights=law, rng=rng)
+    after = np.random.get_state()
+    assert after[0] == state[0]
+    np.testing.assert_array_equal(after[1], state[1])
+    assert after[2:] == state[2:]
+
+
+def test_results_do_not_depend_on_the_global_state():
+    np.random.seed(1)
+    X0 = simulate.random_batch(8, 5, rng=2)
+    a = simulate.run(X0, 3, rng=7)
+    np.random.seed(999)
+    np.random.standard_normal(17)
+    np.testing.assert_array_equal(simulate.random_batch(8, 5, rng=2), X0)
+    np.testing.assert_array_equal(simulate.run(X0, 3, rng=7).grams, a.grams)
+
+
+# -- batch construction ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("d, n", [(3, 2), (8, 4), (4, 8), (64, 16)])
+def test_batch_from_gram_reproduces_a_random_gram(rng, d, n):
+    G = metrics.gram(rng.standard_normal((d, n)))
+    X = simulate.batch_from_gram(G)
+    assert X.shape == (n, n)
+    np.testing.assert_allclose(X.T @ X, G, atol=TOL["exact"] * np.abs(G).max())
+    wide = simulate.batch_from_gram(G, width=n + 5)
+    assert wide.shape == (n + 5, n)
+    np.testing.assert_allclose(wide.T @ wide, G, atol=TOL["exact"] * np.abs(G).max())
+
+
+@pytest.mark.parametrize("n", [2, 3, 8, 16])
+def test_batch_from_gram_of_the_invariant_configuration(n):
+    G = theory.invariant_gram(n, outlier=n // 2)
+    X = simulate.batch_from_gram(G, width=2 * n)
+    np.testing.assert_allclose(X.T @ X, G, atol=TOL["exact"])
+    cluster = [i for i in range(n) if i != n // 2]
+    for i in cluster:                                          # bitwise identical copies
+        np.testing.assert_array_equal(X[:, i], X[:, cluster[0]])
+    assert np.count_nonzero(np.any(X != 0, axis=1)) == 2       # rank 2: two non-zero rows
+
+
+def test_batch_from_gram_refuses_a_width_below_the_rank(rng):
+    G = metrics.gram(rng.standard_normal((5, 4)))
+    with pytest.raises(ValueError, match=r"at least the rank of G \(4\).*got 3"):
+        simulate.batch_from_gram(G, width=3)
+
+
+@pytest.mark.parametrize("d, n, r", [(8, 6, 1), (8, 6, 2), (16, 8, 5), (5, 5, 5)])
+def test_random_batch_rank(d, n, r):
+    X = simulate.random_batch(d, n, rank=r, rng=0)
+    assert X.shape == (d, n)
+    assert np.linalg.matrix_rank(X) == r
+    assert metrics.numerical_rank(metrics.gram(X)) == r
+
+
+def test_random_batch_is_standard_gaussian():
+    X = simulate.random_batch(400, 50, rng=0)
+    assert X.shape == (400, 50)
+    assert abs(X.mean()) <= TOL["n_se"] / np.sqrt(X.size)
+    assert abs(X.var() - 1) <= TOL["n_se"] * np.sqrt(2 / X.size)
