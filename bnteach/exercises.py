@@ -76,16 +76,30 @@ def _checker(name: str):
     return decorate
 
 
+def _global_rng_state():
+    """numpy's global (legacy) random state: key, position and cached Gaussian.
+
+    The key alone is not enough: a single draw such as ``np.random.rand()`` usually
+    moves only the position in the key (which is regenerated every 624 draws).
+    """
+    _, key, pos, has_gauss, cached = np.random.get_state()
+    return key.copy(), pos, has_gauss, cached
+
+
+def _same_rng_state(a, b) -> bool:
+    return np.array_equal(a[0], b[0]) and a[1:] == b[1:]
+
+
 def _call(fn, *args):
     """Call the learner's function on copies; check it leaves inputs and global RNG alone."""
     copies = [np.array(a, copy=True) for a in args]
-    state = np.random.get_state()[1].copy()
+    state = _global_rng_state()
     out = fn(*copies)
     for a, c in zip(args, copies):
         assert np.array_equal(a, c), (
             "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
             "Work on a new array instead: Z = Z - ... or Z / ..., so the caller's data stay intact.")
-    assert np.array_equal(state, np.random.get_state()[1]), (
+    assert _same_rng_state(state, _global_rng_state()), (
         "your function used numpy's global random state (np.random.*). It needs no "
         "randomness; if you ever do, pass a Generator: rng = np.random.default_rng(seed).")
     return out
@@ -153,12 +167,15 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
     X = rng.standard_normal((8, n))
     cases = {
         "an orthogonal batch of equal norms, 3 * I": 3 * np.eye(n),
-        "a batch on one line": np.ones((n, n)),
+        # The random batch comes before the line: on the line, the spectral norm and the
+        # squared Frobenius norm of G/tr(G) - I/n are both 1 - 1/n, so the hints would mix up.
         "a random batch": X.T @ X,
+        "a batch on one line": np.ones((n, n)),
         "the same random batch scaled by 10": 100 * (X.T @ X),
     }
     for what, G in cases.items():
         out = _call(orthogonality_gap, G)
+        assert out is not None, "your function returned None. Did you forget `return`?"
         assert np.ndim(out) == 0 and not isinstance(out, (str, bool)), (
             f"your function should return one number; for {what} it returned "
             f"{type(out).__name__} {np.shape(out)}. Use np.linalg.norm(...) of the whole matrix.")
@@ -185,15 +202,17 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
     return "0 for an orthogonal batch, sqrt(1 - 1/n) for a batch on one line, scale-free."
 
 
-def summary(lesson: str | None = None) -> None:
+def summary(lesson: str | int | None = None) -> None:
     """Print the exercises checked in this session (and, for ``lesson``, the ones not yet tried).
 
     Parameters
     ----------
-    lesson : str, optional
-        A lesson's file name or number prefix, e.g. ``"01"``: also list its exercises
-        that have not been checked yet.
+    lesson : str or int, optional
+        A lesson's file name or number prefix, e.g. ``"01"`` (or ``1``): also list its
+        exercises that have not been checked yet.
     """
+    if isinstance(lesson, int) and not isinstance(lesson, bool):
+        lesson = f"{lesson:02d}"      # file names start with two digits: 1 -> "01"
     rows = [(ex, _status.get(name, "not checked yet")) for name, ex in EXERCISES.items()
             if name in _status or (lesson is not None and ex.lesson.startswith(str(lesson)))]
     if not rows:

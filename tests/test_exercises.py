@@ -1,0 +1,256 @@
+"""Tests for bnteach.exercises: each checker accepts the reference, marks a stub as
+pending, and rejects typical wrong answers with the hint that fixes them (M4)."""
+
+import numpy as np
+import pytest
+
+from bnteach import exercises, layers, metrics
+
+
+@pytest.fixture(autouse=True)
+def _fresh_status():
+    exercises._status.clear()
+    yield
+    exercises._status.clear()
+
+
+@pytest.fixture
+def keep_global_rng():
+    """Restore numpy's global random state after a test that (like a learner) draws from it."""
+    state = np.random.get_state()
+    yield
+    np.random.set_state(state)
+
+
+# -- reference solutions, as in lessons/solutions/ --------------------------------------------
+
+def rescale(Z):
+    return Z / np.sqrt(np.mean(Z ** 2, axis=1, keepdims=True))
+
+
+def orthogonality_gap(G):
+    n = len(G)
+    return np.linalg.norm(G / np.trace(G) - np.eye(n) / n)
+
+
+def _stub(name):
+    def stub(_):
+        raise NotImplementedError(f"Exercise: implement {name}")
+    return stub
+
+
+CHECKS = {
+    "rescale": (exercises.check_rescale, rescale, layers.rescale),
+    "orthogonality_gap": (exercises.check_orthogonality_gap, orthogonality_gap,
+                          metrics.orthogonality_gap),
+}
+
+
+# -- every exercise -----------------------------------------------------------------------------
+
+def test_every_exercise_has_a_checker():
+    for name, exercise in exercises.EXERCISES.items():
+        assert callable(getattr(exercises, f"check_{name}")), name
+        assert f"check_{name}" in exercises.__all__
+        lesson, k = exercise.number.split(".")
+        assert exercise.lesson.startswith(f"{int(lesson):02d}_"), exercise
+        assert exercise.lesson.endswith(".ipynb") and int(k) >= 1
+    numbers = [ex.number for ex in exercises.EXERCISES.values()]
+    assert len(set(numbers)) == len(numbers)
+    assert set(CHECKS) == set(exercises.EXERCISES)
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_accepts_the_reference(name, capsys):
+    check, solution, package_reference = CHECKS[name]
+    assert check(solution) is True
+    out = capsys.readouterr().out
+    assert "passed" in out and exercises.EXERCISES[name].number in out
+    assert exercises._status[name] == "passed"
+    assert check(package_reference) is True
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_stub_is_pending_not_an_error(name, capsys):
+    check = CHECKS[name][0]
+    assert check(_stub(name)) is False
+    out = capsys.readouterr().out
+    assert "pending" in out and "NotImplementedError" in out
+    assert exercises._status[name] == "pending"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_rejects_a_non_callable(name):
+    check, solution, _ = CHECKS[name]
+    called = solution(np.eye(3))                  # check(f(x)) instead of check(f)
+    with pytest.raises(TypeError, match=rf"check_{name} takes your function itself.*"
+                                        rf"without parentheses after {name}; "
+                                        rf"got {type(called).__name__}\."):
+        check(called)
+    assert name not in exercises._status
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_checker_leaves_the_global_rng_alone(name):
+    state = np.random.get_state()
+    CHECKS[name][0](CHECKS[name][1])
+    after = np.random.get_state()
+    assert np.array_equal(state[1], after[1]) and state[2:] == after[2:]
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_a_local_generator_is_fine(name):
+    check, solution, _ = CHECKS[name]
+
+    def with_local_rng(A):
+        np.random.default_rng(0).standard_normal(3)   # explicit randomness, not global
+        return solution(A)
+    assert check(with_local_rng) is True
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_failure_is_recorded_and_numbered(name):
+    check = CHECKS[name][0]
+    with pytest.raises(AssertionError, match=rf"^Exercise {exercises.EXERCISES[name].number}: "):
+        check(lambda A: None)
+    assert exercises._status[name] == "failed"
+
+
+# -- rescale: wrong variants and their hints ---------------------------------------------------
+
+def _rescale_in_place(Z):
+    Z /= np.sqrt(np.mean(Z ** 2, axis=1, keepdims=True))
+    return Z
+
+
+def _rescale_with_global_rng(Z):
+    np.random.rand()                              # harmless-looking, but global state
+    return rescale(Z)
+
+
+RESCALE_WRONG = {
+    "axis 0": (lambda Z: Z / np.sqrt(np.mean(Z ** 2, axis=0, keepdims=True)),
+               r"normalized each column \(sample\) with axis=0.*use axis=1"),
+    "row norm": (lambda Z: Z / np.linalg.norm(Z, axis=1, keepdims=True),
+                 r"divided each row by its norm.*root-MEAN-square"),
+    "standard deviation": (lambda Z: Z / Z.std(axis=1, keepdims=True),
+                           r"divided by the standard deviation"),
+    "recentered too": (lambda Z: (Z - Z.mean(axis=1, keepdims=True)) / Z.std(axis=1, keepdims=True),
+                       r"you also recentered"),
+    "mean square": (lambda Z: Z / np.mean(Z ** 2, axis=1, keepdims=True),
+                    r"divided by the mean square; take its square root"),
+    "list": (lambda Z: rescale(Z).tolist(), r"returned a list; return a numpy array"),
+    "None": (lambda Z: None, r"returned None. Did you forget `return`"),
+    "transpose": (lambda Z: rescale(Z).T, r"You transposed it: keep samples as columns"),
+    "in place": (_rescale_in_place, r"modified its input array in place"),
+    "global rng": (_rescale_with_global_rng, r"used numpy's global random state"),
+    "something else": (lambda Z: 2 * Z, r"every row of the output should have mean square 1"),
+    "flattened": (lambda Z: rescale(Z).ravel(), r"should have shape \(5, 4\)"),
+}
+
+
+@pytest.mark.parametrize("variant", RESCALE_WRONG)
+def test_rescale_rejects_with_hint(variant, keep_global_rng):
+    wrong, hint = RESCALE_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_rescale(wrong)
+    assert exercises._status["rescale"] == "failed"
+
+
+def test_global_rng_caught_anywhere_in_the_mt_key(keep_global_rng):
+    # One draw moves the position in the Mersenne Twister key, not the key itself (which is
+    # regenerated only every 624 draws): the checker must compare the whole state.
+    np.random.random()
+    with pytest.raises(AssertionError, match="global random state"):
+        exercises.check_rescale(_rescale_with_global_rng)
+    np.random.random()
+    with pytest.raises(AssertionError, match="global random state"):
+        exercises.check_orthogonality_gap(lambda G: (np.random.standard_normal(),
+                                                     orthogonality_gap(G))[1])
+
+
+# -- orthogonality gap: wrong variants and their hints --------------------------------------------
+
+def _eye(G):
+    return np.eye(len(G))
+
+
+def _gap_in_place(G):
+    G /= np.trace(G)
+    return np.linalg.norm(G - _eye(G) / len(G))
+
+
+GAP_WRONG = {
+    "no trace": (lambda G: np.linalg.norm(G - _eye(G) / len(G)),
+                 r"divide G by its trace first"),
+    "I not I/n": (lambda G: np.linalg.norm(G / np.trace(G) - _eye(G)),
+                  r"compare with I/n, not I"),
+    "squared Frobenius": (lambda G: np.sum((G / np.trace(G) - _eye(G) / len(G)) ** 2),
+                          r"squared Frobenius norm; take the square root"),
+    "spectral": (lambda G: np.linalg.norm(G / np.trace(G) - _eye(G) / len(G), 2),
+                 r"spectral norm \(ord=2\); the gap uses the Frobenius norm"),
+    "array": (lambda G: G / np.trace(G) - _eye(G) / len(G),
+              r"should return one number.*ndarray \(5, 5\)"),
+    "list": (lambda G: [orthogonality_gap(G)], r"should return one number.*list \(1,\)"),
+    "in place": (_gap_in_place, r"modified its input array in place"),
+    "None": (lambda G: None, r"returned None. Did you forget `return`"),
+    "something else": (lambda G: 0.5, r"the gap should be 0.000000; yours is 0.500000"),
+}
+
+
+@pytest.mark.parametrize("variant", GAP_WRONG)
+def test_orthogonality_gap_rejects_with_hint(variant):
+    wrong, hint = GAP_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_orthogonality_gap(wrong)
+    assert exercises._status["orthogonality_gap"] == "failed"
+
+
+def test_orthogonality_gap_accepts_a_zero_d_array():
+    assert exercises.check_orthogonality_gap(lambda G: np.asarray(orthogonality_gap(G))) is True
+
+
+# -- summary -------------------------------------------------------------------------------------
+
+def _summary(capsys, **kwargs):
+    capsys.readouterr()
+    assert exercises.summary(**kwargs) is None
+    return capsys.readouterr().out.splitlines()
+
+
+def test_summary_before_any_check(capsys):
+    assert _summary(capsys) == ["No exercises checked yet in this session."]
+    assert _summary(capsys, lesson="99") == ["No exercises checked yet in this session."]
+
+
+def test_summary_lists_states(capsys):
+    exercises.check_orthogonality_gap(_stub("orthogonality_gap"))
+    exercises.check_rescale(rescale)
+    lines = _summary(capsys)
+    assert lines[0] == "Exercises: 1 of 2 passed"
+    assert lines[1].split()[0] == "1.1" and lines[1].endswith("passed")
+    assert lines[2].split()[0] == "1.2" and lines[2].endswith("pending")
+    with pytest.raises(AssertionError):
+        exercises.check_rescale(lambda Z: None)
+    lines = _summary(capsys)
+    assert lines[0] == "Exercises: 0 of 2 passed"
+    assert lines[1].endswith("failed")
+
+
+def test_summary_only_lists_checked_exercises_without_a_lesson(capsys):
+    exercises.check_rescale(rescale)
+    lines = _summary(capsys)
+    assert lines == [lines[0], lines[1]]
+    assert lines[0] == "Exercises: 1 of 1 passed" and "rescale" in lines[1]
+
+
+@pytest.mark.parametrize("lesson", ["01", "01_linear_networks.ipynb", 1])
+def test_summary_of_a_lesson_lists_unchecked_exercises(lesson, capsys):
+    exercises.check_rescale(rescale)
+    lines = _summary(capsys, lesson=lesson)
+    lesson_01 = [ex for ex in exercises.EXERCISES.values() if ex.lesson.startswith("01")]
+    assert lines[0] == f"Exercises: 1 of {len(lesson_01)} passed"
+    states = {line.split()[0]: line for line in lines[1:]}
+    assert set(states) == {ex.number for ex in lesson_01}
+    assert states["1.1"].endswith("passed")
+    assert states["1.2"].endswith("not checked yet")
