@@ -1,0 +1,148 @@
+"""The committed lessons are clean, navigable, offline and checked.
+
+Fix most failures with ``python -m bnteach.tools.notebooks clean`` (outputs,
+metadata) or ``... nav`` (navigation cells); ``... bless`` re-executes and
+cleans. See that module for the conventions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bnteach.tools import notebooks as tool
+
+LESSONS = Path(__file__).resolve().parents[1] / "lessons"
+NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
+FIX = "run `python -m bnteach.tools.notebooks clean` (or `bless` to re-execute) and commit"
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _src(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
+def notebook(request):
+    return request.param, _load(request.param)
+
+
+def test_there_are_lessons():
+    assert {"00_index.ipynb", "01_linear_networks.ipynb"} <= {p.name for p in NOTEBOOKS}
+
+
+def test_outputs_only_in_checked_cells(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        if tool.is_checked(cell):
+            assert cell.get("outputs") and cell.get("execution_count") is not None, (
+                f"{path.name} cell {i}: a NBVAL_CHECK_OUTPUT cell saved without its output or "
+                f"execution count is compared against nothing; {FIX}")
+            assert not any(o["output_type"] == "error" for o in cell["outputs"]), (
+                f"{path.name} cell {i}: a checked cell stores an error")
+        else:
+            assert not cell.get("outputs") and cell.get("execution_count") is None, (
+                f"{path.name} cell {i}: outputs outside NBVAL_CHECK_OUTPUT cells; {FIX}")
+
+
+def test_checked_cells_hold_text_only(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if tool.is_checked(cell):
+            for out in cell["outputs"]:
+                assert "image/png" not in out.get("data", {}), (
+                    f"{path.name} cell {i}: figures in checked cells bloat the notebook and are "
+                    f"not compared by nbval; print a text summary instead")
+
+
+def test_metadata_and_size(notebook):
+    path, nb = notebook
+    assert "widgets" not in nb["metadata"], f"{path.name}: stale widget state; {FIX}"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert path.stat().st_size < 200_000, f"{path.name} is over 200 kB"
+    assert nb["nbformat"] == 4
+
+
+def test_navigation_cells_top_and_bottom(notebook):
+    path, nb = notebook
+    expected = tool.navigation_markdown(path.name, {p.name for p in NOTEBOOKS})
+    first, last = nb["cells"][0], nb["cells"][-1]
+    for where, cell in (("first", first), ("last", last)):
+        assert tool.NAV_TAG in _tags(cell) and _src(cell) == expected, (
+            f"{path.name}: the {where} cell should be the navigation line {expected!r}; run "
+            f"`python -m bnteach.tools.notebooks nav`")
+
+
+def test_every_lesson_is_linked_from_the_index():
+    index = (LESSONS / "00_index.ipynb").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        if path.name != "00_index.ipynb" and not path.name.startswith("_"):
+            assert f"]({path.name})" in index, f"{path.name} is not linked from the course index"
+
+
+def test_headings_form_a_strict_hierarchy(notebook):
+    path, nb = notebook
+    levels = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            in_code = False
+            for line in _src(cell).splitlines():
+                in_code ^= line.startswith("```")
+                m = re.match(r"^(#{1,6}) \S", line)
+                if m and not in_code:
+                    levels.append(len(m.group(1)))
+    assert levels and levels[0] == 1 and levels.count(1) == 1, (
+        f"{path.name}: one title (#) first")
+    for a, b in zip(levels, levels[1:]):
+        assert b <= a + 1, f"{path.name}: heading level jumps from {a} to {b}"
+
+
+def test_error_cells_are_exercise_stubs_only(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if "raises-exception" in _tags(cell):
+            assert re.search(r'raise NotImplementedError\("Exercise \d+\.\d+', _src(cell)), (
+                f"{path.name} cell {i}: only exercise stubs may be tagged raises-exception")
+
+
+def test_solution_cells_are_hidden_and_guarded(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if "%load solutions/" in _src(cell):
+            assert "hide-cell" in _tags(cell), f"{path.name} cell {i}: tag the solution hide-cell"
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+                f"{path.name} cell {i}: collapse the solution cell (source_hidden)")
+            assert ".exists()" in _src(cell), f"{path.name} cell {i}: guard %load with exists()"
+
+
+def test_code_cells_are_offline_and_use_no_global_random_state(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        src = _src(cell)
+        for bad in ("http://", "https://", "pip install", "urllib", "requests.", "wget", "curl "):
+            assert bad not in src, f"{path.name} cell {i}: network use ({bad!r}) in a lesson"
+        assert not re.search(r"np\.random\.(seed|rand|randn|randint|normal|uniform|choice|"
+                             r"shuffle|permutation|standard_normal|RandomState)\b", src), (
+            f"{path.name} cell {i}: use a Generator, rng = np.random.default_rng(SEED)")
+
+
+def test_figure_cells_end_with_show(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        src = _src(cell)
+        if cell["cell_type"] == "code" and re.search(r"bp\.plot_|plt\.subplots|\.loglog\(", src):
+            assert "plt.show()" in src, f"{path.name} cell {i}: end a figure cell with plt.show()"
