@@ -36,7 +36,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 VENV_FIX = (
     "Python's venv support is not installed. Install it, then run this command again:\n"
     "  Debian/Ubuntu:  sudo apt-get install python3-venv   "
-    "(or python3.X-venv matching `python3 --version`)\n"
+    f"(if that is not enough: python{sys.version_info[0]}.{sys.version_info[1]}-venv)\n"
     "  Fedora:         sudo dnf install python3\n"
     "  macOS/Windows:  install Python from python.org, which includes venv.\n"
     "Or delete .venv and run this command with a Python that has venv."
