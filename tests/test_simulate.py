@@ -41,10 +41,14 @@ def test_invariant_batch_mean_norm_ratio_is_n_minus_one(components):
     """science.md R4 table: n = 8, d = 256, 50 layers gives 6.94 (RC+ReLU) and 6.96 (RC+RS+ReLU)."""
     n = 8
     X0 = simulate.batch_from_gram(theory.invariant_gram(n), width=256)
-    ratios = [metrics.outlier_stats(G).norm_ratio
-              for seed in range(10)
-              for G in simulate.run(X0, 50, components=components, rng=seed).grams[1:]]
-    assert np.mean(ratios) == pytest.approx(n - 1, rel=TOL["ratio_mean"])
+    stats = [metrics.outlier_stats(G)
+             for seed in range(10)
+             for G in simulate.run(X0, 50, components=components, rng=seed).grams[1:]]
+    assert np.mean([s.norm_ratio for s in stats]) == pytest.approx(n - 1, rel=TOL["ratio_mean"])
+    # at this width RS amplifies any rounding difference inside the cluster within ~10
+    # layers: the copies must stay bitwise identical for the angles to stay exact
+    assert all(s.index == n - 1 and s.outlier_cos <= TOL["exact"]
+               and s.cluster_cos >= 1 - TOL["exact"] for s in stats)
 
 
 @pytest.mark.parametrize("n", [4, 8, 16])
@@ -345,6 +349,7 @@ def test_unseeded_runs_differ(rng):
 
 def test_no_global_random_state():
     np.random.seed(0)
+    np.random.standard_normal(3)          # move off the seeded state, so re-seeding shows too
     state = np.random.get_state()
     X0 = simulate.random_batch(8, 5, rng=1)
     simulate.random_batch(8, 5)
