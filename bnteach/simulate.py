@@ -28,7 +28,7 @@ import numpy as np
 
 from bnteach import _validation, layers
 
-__all__ = ["NetConfig", "Trajectory", "run", "random_batch", "batch_from_gram"]
+__all__ = ["NetConfig", "Trajectory", "run", "random_batch", "batch_from_gram", "nearly_rank_one"]
 
 #: Refuse runs with more than this many multiply-adds' worth of work (depth × width × n).
 MAX_WORK = 10 ** 9
@@ -267,3 +267,20 @@ def random_batch(d, n, *, rank=None, rng=None) -> np.ndarray:
     rank = _validation.check_int(rank, "rank", low=1, high=min(d, n))
     basis = rng.standard_normal((d, rank)) / np.sqrt(rank)
     return basis @ rng.standard_normal((rank, n))            # (d, r) @ (r, n)
+
+
+def nearly_rank_one(d, n, *, eps=1e-6) -> np.ndarray:
+    """A batch of shape ``(d, n)`` that is almost on one line: Daneshmand et al. (2021)'s input.
+
+    The first sample is ``e_1``, and every sample ``j`` also gets ``eps`` in its own
+    coordinate ``j mod d``: singular values 1 and about ``eps``. Deterministic. Their
+    Fig. 2a starts rescaled linear networks from it to show the batch becoming
+    orthogonal (lesson 1).
+    """
+    d = _validation.check_int(d, "d", low=1)
+    n = _validation.check_int(n, "n", low=2)
+    eps = _validation.check_real(eps, "eps", low=0.0, strict=True)
+    X = np.zeros((d, n))
+    X[0, 0] = 1.0
+    X[np.arange(n) % d, np.arange(n)] += eps
+    return X

@@ -22,7 +22,7 @@ import numpy as np
 
 from bnteach import metrics, plotting, simulate
 
-__all__ = ["network_explorer", "METRICS"]
+__all__ = ["network_explorer", "METRICS", "INPUTS"]
 
 
 def _mean_abs_cos(G):
@@ -43,16 +43,25 @@ WIDTHS = [4, 8, 16, 32, 64, 128, 256, 512, 1024]
 MAX_SEED = 10 ** 6
 
 
+#: The input batches the explorer offers: label -> function of (width, n, seed).
+INPUTS = {
+    "Gaussian": lambda d, n, seed: simulate.random_batch(d, n, rng=seed),
+    "nearly rank one": lambda d, n, seed: simulate.nearly_rank_one(d, n),
+    "low-dimensional (rank 2)": lambda d, n, seed: simulate.random_batch(d, n, rank=min(2, d),
+                                                                         rng=seed),
+}
+
+
 @functools.lru_cache(maxsize=64)
-def _simulate(width: int, n: int, depth: int, components: tuple, seed: int):
-    """One simulation per (configuration, seed); the input is a Gaussian batch of width d."""
-    X0 = simulate.random_batch(width, n, rng=seed)
+def _simulate(width: int, n: int, depth: int, components: tuple, seed: int, inputs: str):
+    """One simulation per (configuration, seed); the input batch has width d."""
+    X0 = INPUTS[inputs](width, n, seed)
     return simulate.run(X0, depth, components=components, rng=seed + 1)
 
 
 @functools.lru_cache(maxsize=256)
-def _curve(width, n, depth, components, seed, metric):
-    traj = _simulate(width, n, depth, components, seed)
+def _curve(width, n, depth, components, seed, inputs, metric):
+    traj = _simulate(width, n, depth, components, seed, inputs)
     with np.errstate(all="ignore"):
         return np.array([_safe(METRICS[metric][0], G) for G in traj.grams])
 
@@ -66,7 +75,7 @@ def _safe(fn, G):
 
 def _show_dead_batch(config, err) -> str:
     """The update when the run stopped (the whole batch became zero): one figure, one line."""
-    width, n, depth, components, seed = config
+    width, n, depth, components, seed, _ = config
     summary = (f"{metrics._format_components(components)}, width {width}, batch {n}, seed "
                f"{seed}: no trajectory to show. {err}")
     with plotting.style():
@@ -85,7 +94,7 @@ def _components(rc, rs, nonlinearity):
 
 def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
                      components=("rs", "linear"), metric: str = "orthogonality gap",
-                     seed: int = 0) -> widgets.interactive:
+                     seed: int = 0, inputs: str = "Gaussian") -> widgets.interactive:
     """Explore a random network with any subset of {RC, RS} and a non-linearity.
 
     Left: the chosen metric against depth. Right: the pairwise cosines at the last
@@ -106,6 +115,8 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
         Starting metric, a key of :data:`METRICS`.
     seed : int
         Starting seed.
+    inputs : str
+        Starting input batch, a key of :data:`INPUTS`.
 
     Returns
     -------
@@ -121,28 +132,31 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
     _validation.check_int(n, "n", low=2, high=32)
     _validation.check_int(depth, "depth", low=1, high=500)
     _validation.check_choice(metric, "metric", METRICS)
+    _validation.check_choice(inputs, "inputs", INPUTS)
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)   # the seed box would clamp it
 
-    slider = functools.partial(widgets.IntSlider, continuous_update=False,
-                               style={"description_width": "initial"})
+    wide = {"description_width": "initial"}       # labels are never cut off
+    slider = functools.partial(widgets.IntSlider, continuous_update=False, style=wide)
     controls = dict(
         width=widgets.SelectionSlider(options=WIDTHS, value=width, continuous_update=False,
-                                      description="width d (neurons)",
-                                      style={"description_width": "initial"}),
+                                      description="width d (neurons)", style=wide),
         n=slider(value=n, min=2, max=32, description="batch n (samples)"),
         depth=slider(value=depth, min=1, max=500, description="depth (layers)"),
-        rc=widgets.Checkbox(value="rc" in comps, description="recentering (RC)"),
-        rs=widgets.Checkbox(value="rs" in comps, description="rescaling (RS)"),
+        rc=widgets.Checkbox(value="rc" in comps, description="recentering (RC)", style=wide),
+        rs=widgets.Checkbox(value="rs" in comps, description="rescaling (RS)", style=wide),
         nonlinearity=widgets.Dropdown(options=["linear", "relu", "tanh"], value=comps[-1],
-                                      description="non-linearity"),
+                                      description="non-linearity", style=wide),
+        inputs=widgets.Dropdown(options=list(INPUTS), value=inputs, description="input batch",
+                                style=wide),
         metric=widgets.Dropdown(options=list(METRICS), value=metric, description="plot",
-                                style={"description_width": "initial"}),
-        logy=widgets.Checkbox(value=METRICS[metric][1], description="log scale (y)"),
-        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed"),
+                                style=wide),
+        logy=widgets.Checkbox(value=METRICS[metric][1], description="log scale (y)", style=wide),
+        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
+                                    style=wide),
     )
 
-    def show(width, n, depth, rc, rs, nonlinearity, metric, logy, seed):
-        config = (width, n, depth, _components(rc, rs, nonlinearity), seed)
+    def show(width, n, depth, rc, rs, nonlinearity, inputs, metric, logy, seed):
+        config = (width, n, depth, _components(rc, rs, nonlinearity), seed, inputs)
         try:
             traj = _simulate(*config)
         except ValueError as err:   # at tiny width, ReLU can switch off every sample

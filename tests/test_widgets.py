@@ -31,12 +31,13 @@ LABELS = {
     "rc": "recentering (RC)",
     "rs": "rescaling (RS)",
     "nonlinearity": "non-linearity",
+    "inputs": "input batch",
     "metric": "plot",
     "logy": "log scale (y)",
     "seed": "seed",
 }
 #: Controls that start a simulation (the others only change the view).
-SIMULATING = ["width", "n", "depth", "rc", "rs", "nonlinearity", "seed"]
+SIMULATING = ["width", "n", "depth", "rc", "rs", "nonlinearity", "inputs", "seed"]
 #: Small starting values, so that pushing one control to its maximum stays cheap.
 SMALL = dict(width=8, n=4, depth=5)
 
@@ -134,9 +135,9 @@ def test_simulating_controls_update_on_release_only():
 
 def test_starting_values_reach_the_controls():
     w = bw.network_explorer(width=16, n=5, depth=7, components=("relu", "rc"), metric="soft rank",
-                            seed=3)
+                            seed=3, inputs="nearly rank one")
     assert w.kwargs == dict(width=16, n=5, depth=7, rc=True, rs=False, nonlinearity="relu",
-                            metric="soft rank", logy=False, seed=3)
+                            inputs="nearly rank one", metric="soft rank", logy=False, seed=3)
     assert w.result.startswith("RC+ReLU, width 16, batch 5, layer 7 of 7")
 
 
@@ -242,7 +243,7 @@ def test_simulating_controls_simulate_again(run_calls, callback_errors):
 def _dead_samples(seed, depth=10):
     """How many samples of a width-4 ReLU network end at zero (n for a run that stopped)."""
     try:
-        traj = bw._simulate(4, 4, depth, ("relu",), seed)
+        traj = bw._simulate(4, 4, depth, ("relu",), seed, "Gaussian")
     except ValueError:
         return 4
     return int(np.sum(np.diag(traj.grams[-1]) <= 0))
@@ -288,6 +289,7 @@ def test_whole_batch_dying_does_not_raise(callback_errors):
     (dict(depth=0), ValueError, r"The 'depth' parameter must be an int in the range \[1, 500\]"),
     (dict(depth=501), ValueError, r"The 'depth' parameter must be an int in the range \[1, 500\]"),
     (dict(metric="rank"), ValueError, r"The 'metric' parameter must be one of .*got 'rank'"),
+    (dict(inputs="orthogonal"), ValueError, r"The 'inputs' parameter must be one of .*got 'orth"),
     (dict(seed=-1), ValueError, r"The 'seed' parameter must be an int in the range \[0, "),
     (dict(seed=10 ** 6 + 1), ValueError, r"The 'seed' parameter must be an int in the range"),
     (dict(seed="0"), TypeError, r"The 'seed' parameter must be an int"),

@@ -1,0 +1,170 @@
+"""End to end: every lesson in JupyterLab, in a real (headless) Chromium.
+
+Starts JupyterLab on a free loopback port with a token and scratch settings,
+opens each lesson, runs all cells from the Run menu, waits for the kernel to go
+idle and checks what a learner would see: no error output except the exercise
+stubs' NotImplementedError, every explorer drawn as widgets (not a text
+fallback), and one redrawn figure after a control changes. A screenshot of each
+lesson goes to ``$BNTEACH_SCREENSHOTS`` (default: the pytest tmp dir).
+
+Needs Debian's ``chromium`` and the ``playwright`` package (never
+``playwright install``); skips with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LESSONS = Path(__file__).resolve().parents[1] / "lessons"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+TOKEN = "bnteach-browser-test"
+
+if CHROMIUM is None:
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium); "
+                "the real-browser test needs it", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a scratch copy of the lessons."""
+    scratch = tmp_path_factory.mktemp("lab")
+    root = scratch / "lessons"
+    shutil.copytree(LESSONS, root)
+    env = dict(os.environ)
+    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("JUPYTER_RUNTIME_DIR", "run")):
+        env[var] = str(scratch / sub)
+    notify = scratch / "settings" / "@jupyterlab" / "apputils-extension"
+    notify.mkdir(parents=True)
+    (notify / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port = _free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+           f"--ServerApp.token={TOKEN}", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(scratch / "server.log", "w")
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"JupyterLab did not start: {(scratch / 'server.log').read_text()}")
+            time.sleep(0.5)
+    yield base
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    out = os.environ.get("BNTEACH_SCREENSHOTS")
+    path = Path(out) if out else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _wait_idle(page, timeout=120_000):
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=timeout)
+
+
+def _run_all(page):
+    page.click("text=Run", timeout=30_000)
+    page.click("text=Run All Cells", timeout=30_000)
+    # The indicator turns busy, then idle when the last cell is done.
+    try:
+        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="busy"]',
+                               timeout=10_000)
+    except sync_api.TimeoutError:
+        pass  # a very short notebook may finish before we look
+    _wait_idle(page)
+    page.wait_for_timeout(1000)
+    _wait_idle(page)
+
+
+def _error_texts(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+        ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']",
+        "els => els.map(e => e.innerText)")
+
+
+NOTEBOOKS = sorted(p.name for p in LESSONS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{name}?token={TOKEN}&reset", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        _wait_idle(page)
+        _run_all(page)
+
+        errors = [e for e in _error_texts(page) if "NotImplementedError" not in e]
+        assert not errors, f"{name}: error output after Run All: {errors[:2]}"
+        body = page.inner_text(".jp-Notebook")
+        for fallback in ("Error displaying widget", "interactive(children=", "VBox(children="):
+            assert fallback not in body, f"{name}: a widget rendered as text ({fallback!r})"
+
+        source = (LESSONS / name).read_text(encoding="utf-8")
+        if "bw." in source:
+            sliders = page.locator(".jupyter-widgets.widget-slider")
+            assert sliders.count() > 0, f"{name}: no slider widget rendered"
+            images = page.locator(".widget-output img")
+            assert images.count() == 1, f"{name}: the explorer should show exactly one figure"
+            before = images.first.get_attribute("src")
+            handle = page.locator(".noUi-handle").nth(2)      # the depth slider
+            handle.scroll_into_view_if_needed()
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "src => { const imgs = document.querySelectorAll('.widget-output img');"
+                " return imgs.length === 1 && imgs[0].getAttribute('src') !== src; }",
+                arg=before, timeout=30_000)
+            assert page.locator(".widget-output img").count() == 1, (
+                f"{name}: changing a control must redraw exactly one figure (no stacking)")
+            page.locator(".widget-output img").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots / f"{Path(name).stem}.png"), full_page=False)
+    finally:
+        page.close()
