@@ -156,7 +156,7 @@ def test_cluster_angle_matches_the_wide_limit_attractor(rng, n):
     X = X + 1e-3 * rng.standard_normal(X.shape)
     G = meanfield.run(metrics.gram(X), 3000)[-1]
     s = metrics.outlier_stats(G)
-    assert s.outlier_cos < 0.05                       # still a cluster + orthogonal outlier
+    assert s.outlier_cos < 0.05          # science.md §6's split detector: still an outlier
     predicted = 1 - np.cos(theory.cluster_angle(n))
     assert (1 - s.cluster_cos) == pytest.approx(predicted, rel=TOL["attractor"])
 
