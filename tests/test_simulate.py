@@ -416,3 +416,25 @@ def test_random_batch_is_standard_gaussian():
     assert X.shape == (400, 50)
     assert abs(X.mean()) <= TOL["n_se"] / np.sqrt(X.size)
     assert abs(X.var() - 1) <= TOL["n_se"] * np.sqrt(2 / X.size)
+
+
+@pytest.mark.parametrize("d, n", [(4, 4), (32, 4), (512, 4), (8, 3)])
+@pytest.mark.parametrize("eps", [1e-6, 1e-3])
+def test_nearly_rank_one_batch(d, n, eps):
+    X = simulate.nearly_rank_one(d, n, eps=eps)
+    assert X.shape == (d, n)
+    np.testing.assert_array_equal(X, simulate.nearly_rank_one(d, n, eps=eps))  # deterministic
+    # sample 0 is (1 + eps) e_1, sample j > 0 is eps e_(j+1): singular values 1 + eps and eps
+    np.testing.assert_allclose(np.linalg.svd(X, compute_uv=False), [1 + eps] + [eps] * (n - 1),
+                               rtol=TOL["exact"])
+    G = metrics.gram(X)
+    s2 = np.array([(1 + eps) ** 2] + [eps ** 2] * (n - 1))     # squared norms, orthogonal
+    expected_gap = np.sqrt(np.sum((s2 / s2.sum() - 1 / n) ** 2))  # → sqrt(1 - 1/n) as eps → 0
+    assert metrics.orthogonality_gap(G) == pytest.approx(expected_gap, rel=TOL["exact"])
+    assert metrics.numerical_rank(G, rtol=eps ** 2 / 2) == n
+
+
+def test_nearly_rank_one_refuses_a_zero_eps():
+    with pytest.raises(ValueError, match=r"The 'eps' parameter must be a finite number > 0; "
+                                         r"got 0\.0\."):
+        simulate.nearly_rank_one(4, 3, eps=0)
