@@ -208,7 +208,9 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     # Identical input samples stay identical through every layer. Compute each distinct
     # sample once and copy it, so they stay *bitwise* identical: the QR factorization would
     # otherwise round them differently, and RS amplifies even rounding differences.
-    _, distinct, copies = np.unique(X0, axis=1, return_index=True, return_inverse=True)
+    columns = np.ascontiguousarray(X0.T)                         # (n, d_in): one row per sample
+    keys = columns.view(np.dtype((np.void, columns.itemsize * d_in))).ravel()  # bytes per sample
+    _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
     copies = None if len(distinct) == n else copies.ravel()   # None: all samples distinct
 
     X, log_s = X0, 0.0
