@@ -10,6 +10,8 @@ overall scale of ``G``. :func:`per_layer` applies any of them along depth.
 * :func:`numerical_rank` and :func:`soft_rank`: how many directions the batch spans;
 * :func:`orthogonality_gap`: distance from an orthogonal batch of equal norms;
 * :func:`outlier_stats`: the sample with the largest norm against the rest;
+* :func:`centered_norms` and :func:`cluster_spread`: distances from the batch mean,
+  and how far a group of samples is from identical;
 * :func:`active_counts`: per neuron, how many samples it fires on (from ``Z``, not ``G``);
 * :func:`describe`: a one-line text summary of a trajectory.
 """
@@ -23,7 +25,8 @@ import numpy as np
 from bnteach import _validation
 
 __all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap",
-           "OutlierStats", "outlier_stats", "active_counts", "per_layer", "describe"]
+           "OutlierStats", "outlier_stats", "centered_norms", "cluster_spread", "active_counts",
+           "per_layer", "describe"]
 
 
 def gram(X) -> np.ndarray:
@@ -128,6 +131,47 @@ def outlier_stats(G) -> OutlierStats:
     else:
         cluster_cos = float("nan")
     return OutlierStats(k, outlier_cos, cluster_cos, float(norms[k] / norms[rest].mean()))
+
+
+def centered_norms(G) -> np.ndarray:
+    """Each sample's distance from the batch mean, ``sqrt(diag(P G P))``; shape ``(n,)``.
+
+    These are the norms of the samples after recentering (RC). In an RC+ReLU
+    network the sample farthest from the batch mean gets the largest centered
+    vector, hence (on average) the largest norm after the ReLU: "rich get
+    richer" (lesson 4; derived in this course, checked numerically).
+    """
+    G = _validation.check_gram(G)
+    C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
+    C = C - C.mean(axis=1, keepdims=True)
+    return np.sqrt(np.clip(np.diag(C), 0.0, None))
+
+
+def cluster_spread(G, members=None) -> float:
+    """Mean of ``1 − cos`` over the pairs of samples in ``members``: 0 for identical samples.
+
+    Parameters
+    ----------
+    G : ndarray of shape (n, n)
+    members : sequence of int, optional
+        The samples of the cluster (at least 2). Default: every sample except the
+        one with the largest norm (the outlier of :func:`outlier_stats`).
+
+    In the cluster+outlier state one wide RC+ReLU layer multiplies a small spread
+    by α(n) = n²/(n² − 2n + 2) (lesson 4; derived in this course, checked numerically).
+    """
+    G = _validation.check_gram(G)
+    _validation.check_nonzero_columns(G)
+    n = len(G)
+    if members is None:
+        members = np.delete(np.arange(n), int(np.argmax(np.diag(G))))
+    members = np.asarray(members)
+    if (members.ndim != 1 or members.size < 2 or members.dtype.kind not in "iu"
+            or members.min() < -n or members.max() >= n or len(set(members % n)) != members.size):
+        raise ValueError(f"The 'members' parameter must list at least 2 distinct sample indices "
+                         f"in [0, {n}); got {_validation._describe(members)}.")
+    C = _cosines(G)[np.ix_(members, members)]
+    return float(np.mean(1.0 - C[np.triu_indices(len(members), 1)]))
 
 
 def active_counts(Z) -> np.ndarray:

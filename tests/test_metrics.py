@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import meanfield, metrics, simulate, theory
+from bnteach import layers, meanfield, metrics, simulate, theory
 
 SHAPES = [(3, 2), (8, 4), (4, 8), (64, 16)]  # (d, n)
 
@@ -230,3 +230,47 @@ def test_describe_refuses_a_layer_out_of_range():
     with pytest.raises(ValueError, match=r"The 'layer' parameter must be an int in the range "
                                          r"\[-3, 2\]; got 3"):
         metrics.describe(grams, layer=3)
+
+
+# -- centered_norms and cluster_spread (lesson 4) ------------------------------------------
+
+@pytest.mark.parametrize("d, n", [(3, 5), (10, 4), (2, 2)])
+def test_centered_norms_are_the_norms_after_recentering(rng, d, n):
+    X = rng.standard_normal((d, n)) + rng.standard_normal((d, 1))
+    expected = np.linalg.norm(layers.recenter(X), axis=0)
+    np.testing.assert_allclose(metrics.centered_norms(X.T @ X), expected, atol=TOL["exact"])
+
+
+def test_centered_norms_of_the_invariant_configuration():
+    # cluster c (norm 1) and outlier o (norm n-1), c ⟂ o: centered vectors (c-o)/n and
+    # -(n-1)(c-o)/n, so the outlier's is n-1 times the cluster's
+    n = 6
+    norms = metrics.centered_norms(theory.invariant_gram(n))
+    np.testing.assert_allclose(norms[-1] / norms[0], n - 1, rtol=TOL["exact"])
+    np.testing.assert_allclose(norms[:-1], norms[0], rtol=TOL["exact"])
+
+
+def test_cluster_spread_against_a_naive_loop(rng):
+    X = rng.standard_normal((7, 6))
+    G = X.T @ X
+    members = [0, 2, 5]
+    naive = []
+    for a in range(len(members)):
+        for b in range(a + 1, len(members)):
+            i, j = members[a], members[b]
+            naive.append(1 - X[:, i] @ X[:, j] / np.linalg.norm(X[:, i]) / np.linalg.norm(X[:, j]))
+    assert metrics.cluster_spread(G, members) == pytest.approx(np.mean(naive), abs=TOL["exact"])
+
+
+def test_cluster_spread_default_leaves_out_the_largest_sample(rng):
+    X = rng.standard_normal((5, 4))
+    X[:, 2] *= 10
+    G = X.T @ X
+    assert metrics.cluster_spread(G) == pytest.approx(metrics.cluster_spread(G, [0, 1, 3]))
+    assert metrics.cluster_spread(theory.invariant_gram(8)) == pytest.approx(0, abs=TOL["exact"])
+
+
+@pytest.mark.parametrize("members", [[1], [0, 0], [0, 9], [[0, 1]], [0.0, 1.0]])
+def test_cluster_spread_rejects_bad_members(members):
+    with pytest.raises(ValueError, match=r"The 'members' parameter must list at least 2 distinct"):
+        metrics.cluster_spread(theory.invariant_gram(5), members)
