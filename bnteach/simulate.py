@@ -28,7 +28,8 @@ import numpy as np
 
 from bnteach import _validation, layers
 
-__all__ = ["NetConfig", "Trajectory", "run", "random_batch", "batch_from_gram", "nearly_rank_one"]
+__all__ = ["NetConfig", "Trajectory", "run", "random_batch", "batch_from_gram", "nearly_rank_one",
+           "cluster_outlier"]
 
 #: Refuse runs with more than this many multiply-adds' worth of work (depth × width × n).
 MAX_WORK = 10 ** 9
@@ -285,4 +286,35 @@ def nearly_rank_one(d, n, *, eps=1e-6) -> np.ndarray:
     X = np.zeros((d, n))
     X[0, 0] = 1.0
     X[np.arange(n) % d, np.arange(n)] += eps
+    return X
+
+
+def cluster_outlier(n, d=None, *, noise=0.0, rng=None) -> np.ndarray:
+    """The cluster+outlier batch of shape ``(d, n)``, optionally with the cluster perturbed.
+
+    Samples ``0 .. n−2`` are the unit vector ``e_0`` (the cluster); sample ``n−1`` is
+    ``(n−1) e_1`` (the outlier: orthogonal, ``n − 1`` times longer). Its Gram matrix is
+    :func:`bnteach.theory.invariant_gram` up to scale. With ``noise > 0`` every
+    cluster sample gets ``noise`` times independent standard Gaussian entries in the
+    coordinates ``2 .. d−1``, orthogonal to both ``e_0`` and ``e_1``: the perturbation
+    whose growth per layer is α(n) in the wide RC+ReLU network (lesson 4).
+
+    Parameters
+    ----------
+    n : int
+        Batch size, ``n >= 2``.
+    d : int, optional
+        Width, default ``n + 2``; at least 2, and at least 3 with noise.
+    noise : float, default 0.0
+    rng : None, int or numpy.random.Generator
+        Used only when ``noise > 0``.
+    """
+    n = _validation.check_int(n, "n", low=2)
+    noise = _validation.check_real(noise, "noise", low=0.0)
+    d = n + 2 if d is None else _validation.check_int(d, "d", low=3 if noise else 2)
+    X = np.zeros((d, n))
+    X[0, :-1] = 1.0
+    X[1, -1] = n - 1.0
+    if noise:
+        X[2:, :-1] = noise * _validation.as_generator(rng).standard_normal((d - 2, n - 1))
     return X

@@ -438,3 +438,32 @@ def test_nearly_rank_one_refuses_a_zero_eps():
     with pytest.raises(ValueError, match=r"The 'eps' parameter must be a finite number > 0; "
                                          r"got 0\.0\."):
         simulate.nearly_rank_one(4, 3, eps=0)
+
+
+# -- cluster_outlier (lesson 4) ------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [2, 3, 8, 16])
+def test_cluster_outlier_has_the_invariant_gram(n):
+    X = simulate.cluster_outlier(n)
+    assert X.shape == (n + 2, n)
+    G = X.T @ X
+    np.testing.assert_allclose(G * (n / np.trace(G)), theory.invariant_gram(n), atol=TOL["exact"])
+    assert G[0, 0] == 1.0 and G[-1, -1] == (n - 1) ** 2
+
+
+def test_cluster_outlier_noise_is_orthogonal_to_cluster_and_outlier():
+    X = simulate.cluster_outlier(6, 40, noise=1e-3, rng=0)
+    assert np.all(X[:2, :-1] == [[1.0], [0.0]]) and np.all(X[2:, -1] == 0)
+    noise = X[2:, :-1]
+    assert np.std(noise) == pytest.approx(1e-3, rel=0.1)
+    assert not np.array_equal(noise, simulate.cluster_outlier(6, 40, noise=1e-3, rng=1)[2:, :-1])
+    np.testing.assert_array_equal(X, simulate.cluster_outlier(6, 40, noise=1e-3, rng=0))
+
+
+def test_cluster_outlier_validates():
+    with pytest.raises(ValueError, match=r"The 'd' parameter must be an int in the range \[3, inf\)"):
+        simulate.cluster_outlier(4, 2, noise=0.1)
+    with pytest.raises(ValueError, match=r"The 'noise' parameter must be a finite number >= 0"):
+        simulate.cluster_outlier(4, noise=-1.0)
+    with pytest.raises(ValueError, match=r"The 'n' parameter must be an int in the range \[2, inf\)"):
+        simulate.cluster_outlier(1)
