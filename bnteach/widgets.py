@@ -20,9 +20,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bnteach import metrics, plotting, simulate
+from bnteach import metrics, plotting, simulate, theory
 
-__all__ = ["network_explorer", "METRICS", "INPUTS"]
+__all__ = ["network_explorer", "layer_viewer", "variance_explorer", "METRICS", "INPUTS", "SCALINGS"]
 
 
 def _mean_abs_cos(G):
@@ -181,4 +181,146 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
         print(summary)
         return summary
 
+    return widgets.interactive(show, **controls)
+
+
+def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
+    """Step through the layers of a finished run: the cosine matrix at the chosen layer.
+
+    Left: the cosine heat map at the layer. Right: the largest sample's norm ratio
+    and its largest |cosine| with the others, against depth, with the layer marked.
+    The slider only changes the view: nothing is simulated again.
+
+    Parameters
+    ----------
+    traj : bnteach.simulate.Trajectory
+        E.g. ``bn.run(X0, 300)``.
+    layer : int, optional
+        Starting layer, default the last.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        ``.result`` is :func:`bnteach.metrics.describe` at the shown layer.
+    """
+    from bnteach import _validation
+
+    grams = getattr(traj, "grams", None)
+    if grams is None or getattr(traj, "config", None) is None:
+        raise TypeError(f"layer_viewer needs a Trajectory from bnteach.simulate.run; got "
+                        f"{type(traj).__name__}.")
+    depth = len(grams) - 1
+    layer = depth if layer is None else _validation.check_int(layer, "layer", low=0, high=depth)
+    with np.errstate(all="ignore"):
+        stats = np.array([_safe(lambda G: tuple(metrics.outlier_stats(G)), G) * np.ones(4)
+                          for G in grams])            # (depth + 1, 4); NaN rows if undefined
+
+    def show(layer):
+        with plotting.style():
+            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
+                                              gridspec_kw={"width_ratios": [1, 1.3]})
+            G = grams[layer]
+            if np.all(np.diag(G) > 0):
+                plotting.plot_cosines(metrics.cosines(G), ax=left, title=f"cosines at layer {layer}")
+            else:
+                left.set_axis_off()
+                left.text(0.5, 0.5, "a sample has zero norm:\nno angles to show",
+                          ha="center", va="center")
+            plotting.plot_depth({"norm ratio (largest / rest)": stats[:, 3]}, ax=right,
+                                ylabel="norm ratio")
+            twin = right.twinx()
+            plotting.plot_depth({"max |cos| largest vs rest": stats[:, 1]}, ax=twin,
+                                ylabel="max |cosine|", color=plotting.PALETTE[1],
+                                linestyle="--", marker="s")
+            twin.set_ylim(0, 1)
+            twin.grid(False)
+            right.axvline(layer, color="0.4", linewidth=1, linestyle=":", marker="")
+            plt.show()
+        summary = metrics.describe(traj, layer)
+        print(summary)
+        return summary
+
+    slider = widgets.IntSlider(value=layer, min=0, max=depth, description="layer (depth)",
+                               style={"description_width": "initial"},
+                               layout=widgets.Layout(width="60%"))
+    return widgets.interactive(show, layer=slider)
+
+
+#: Weight-variance scalings offered by :func:`variance_explorer`: label -> factor times 2/d.
+SCALINGS = {
+    "He: 2/d": lambda n: 1.0,
+    "2α/d": lambda n: theory.alpha(n),
+    "0.95 × 2α/d": lambda n: 0.95 * theory.alpha(n),
+    "1.05 × 2α/d": lambda n: 1.05 * theory.alpha(n),
+}
+VARIANCE_WIDTHS = [64, 256, 1024, 4096]
+
+
+@functools.lru_cache(maxsize=64)
+def _raw_norms(n: int, width: int, depth: int, scaling: str, seed: int, runs: int):
+    """Raw norms (runs, depth + 1, n) of RC+ReLU runs from the cluster+outlier batch."""
+    X0 = simulate.cluster_outlier(n, width)
+    rng = np.random.default_rng(seed)
+    factor = SCALINGS[scaling](n)
+    return np.array([simulate.run(X0, depth, weight_var=2.0 * factor, rng=rng).raw_norms()
+                     for _ in range(runs)])
+
+
+def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
+                      scaling: str = "2α/d", seed: int = 0, runs: int = 5) -> widgets.interactive:
+    """How the weight variance sets the norms of the cluster+outlier configuration.
+
+    Starts RC+ReLU networks (``runs`` of them, input width = width) from ``n − 1``
+    unit vectors and one orthogonal vector of norm ``n − 1``, and plots the raw norms
+    of the cluster and of the outlier divided by ``n − 1``, against depth. With
+    weights of variance ``2α/d`` both stay at 1 in expectation; any other scaling
+    makes them drift geometrically (derived in this course, checked numerically).
+
+    Returns
+    -------
+    ipywidgets.interactive
+        ``.result`` is a one-line summary of the shown runs.
+    """
+    from bnteach import _validation
+
+    _validation.check_int(n, "n", low=3, high=32)
+    if width not in VARIANCE_WIDTHS:
+        raise ValueError(f"The 'width' parameter must be one of {VARIANCE_WIDTHS}; got {width!r}.")
+    _validation.check_int(depth, "depth", low=1, high=100)
+    _validation.check_choice(scaling, "scaling", SCALINGS)
+    _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
+    runs = _validation.check_int(runs, "runs", low=1, high=20)
+    wide = {"description_width": "initial"}
+
+    def show(n, width, depth, scaling, seed):
+        norms = _raw_norms(n, width, depth, scaling, seed, runs)   # (runs, depth + 1, n)
+        cluster = norms[:, :, :-1].mean(axis=2)
+        outlier = norms[:, :, -1] / (n - 1)
+        with plotting.style():
+            ax = plotting.plot_depth({"cluster (mean norm)": cluster,
+                                      "outlier / (n − 1)": outlier},
+                                     ylabel="raw norm", logy=True)
+            ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
+            ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
+            plt.show()
+        summary = (f"RC+ReLU, width {width}, batch {n}, weight variance {scaling} "
+                   f"(alpha = {theory.alpha(n):.4f}): after {depth} layers the cluster's norm is "
+                   f"{cluster[:, -1].mean():.3g} and the outlier's {outlier[:, -1].mean():.3g} "
+                   f"times n - 1 (mean of {runs} runs; both start at 1).")
+        print(summary)
+        return summary
+
+    controls = dict(
+        n=widgets.IntSlider(value=n, min=3, max=32, continuous_update=False,
+                            description="batch n (samples)", style=wide),
+        width=widgets.SelectionSlider(options=VARIANCE_WIDTHS, value=width,
+                                      continuous_update=False, description="width d (neurons)",
+                                      style=wide),
+        depth=widgets.IntSlider(value=depth, min=1, max=100, continuous_update=False,
+                                description="depth (layers)", style=wide),
+        scaling=widgets.Dropdown(options=list(SCALINGS), value=scaling,
+                                 description="weight variance", style=wide),
+        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
+                                    style=wide),
+    )
     return widgets.interactive(show, **controls)

@@ -47,10 +47,12 @@ def _fresh():
     plt.close("all")
     bw._simulate.cache_clear()
     bw._curve.cache_clear()
+    bw._raw_norms.cache_clear()
     yield
     plt.close("all")
     bw._simulate.cache_clear()
     bw._curve.cache_clear()
+    bw._raw_norms.cache_clear()
 
 
 @pytest.fixture
@@ -325,3 +327,76 @@ def test_only_widgets_imports_ipywidgets():
     importers = {p.name for p in package.rglob("*.py")
                  if any(m == "ipywidgets" or m.startswith("ipywidgets.") for m in _imports(p))}
     assert importers == {"widgets.py"}
+
+
+# -- lesson 4: layer_viewer and variance_explorer ------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_traj():
+    return bnteach.run(np.random.default_rng(0).standard_normal((32, 6)), 20, rng=1)
+
+
+def test_layer_viewer_slides_without_simulating(small_traj, run_calls, callback_errors):
+    w = bw.layer_viewer(small_traj, layer=5)
+    (slider,) = [c for c in w.children if getattr(c, "description", "") == "layer (depth)"]
+    assert (slider.min, slider.max, slider.value) == (0, 20, 5)
+    for value in (slider.min, slider.max, 7):
+        before = len(plt.get_fignums())
+        slider.value = value
+        assert len(plt.get_fignums()) == before + 1
+        assert w.result == bnteach.metrics.describe(small_traj, value)
+    assert not callback_errors() and run_calls == []
+
+
+def test_layer_viewer_validates(small_traj):
+    with pytest.raises(TypeError, match="layer_viewer needs a Trajectory"):
+        bw.layer_viewer(small_traj.grams)
+    with pytest.raises(ValueError, match=r"The 'layer' parameter must be an int in the range \[0, 20\]"):
+        bw.layer_viewer(small_traj, layer=21)
+
+
+VARIANCE_LABELS = {"n": "batch n (samples)", "width": "width d (neurons)",
+                   "depth": "depth (layers)", "scaling": "weight variance", "seed": "seed"}
+
+
+def test_variance_explorer_controls_extremes(callback_errors):
+    w = bw.variance_explorer(n=4, width=64, depth=3, runs=2)
+    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
+    assert set(VARIANCE_LABELS.values()) <= set(by_label)
+    for name, label in VARIANCE_LABELS.items():
+        control = by_label[label]
+        ends = (control.options[0], control.options[-1]) if hasattr(control, "options") else (
+            control.min, control.max)
+        for value in ends:
+            before = len(plt.get_fignums())
+            if control.value == value:
+                continue
+            control.value = value
+            assert w.kwargs[name] == value and len(plt.get_fignums()) == before + 1
+            assert w.result.startswith("RC+ReLU, width") and "\n" not in w.result
+        control.value = ends[0]
+    assert not callback_errors()
+
+
+def test_variance_two_alpha_keeps_norms_he_shrinks_them():
+    """The explorer's claim at moderate width: 2α/d keeps both norms near 1, He shrinks them."""
+    n, depth = 8, 20
+    alpha_runs = bw._raw_norms(n, 1024, depth, "2α/d", 0, 5)
+    he_runs = bw._raw_norms(n, 1024, depth, "He: 2/d", 0, 5)
+    assert alpha_runs.shape == (5, depth + 1, n)
+    kept = alpha_runs[:, -1, :-1].mean()
+    assert 0.8 < kept < 1.25
+    expected_he = bnteach.theory.alpha(n) ** (-depth / 2)       # norm shrinks by 1/sqrt(alpha)
+    assert he_runs[:, -1, :-1].mean() == pytest.approx(expected_he, rel=0.3)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(n=2), r"The 'n' parameter must be an int in the range \[3, 32\]"),
+    (dict(width=100), r"The 'width' parameter must be one of \[64, 256, 1024, 4096\]"),
+    (dict(depth=101), r"The 'depth' parameter must be an int in the range \[1, 100\]"),
+    (dict(scaling="3/d"), r"The 'scaling' parameter must be one of"),
+    (dict(runs=0), r"The 'runs' parameter must be an int in the range \[1, 20\]"),
+])
+def test_variance_explorer_bad_starting_values(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        bw.variance_explorer(**kwargs)
