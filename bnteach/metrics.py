@@ -9,6 +9,7 @@ overall scale of ``G``. :func:`per_layer` applies any of them along depth.
 * :func:`cosines`: pairwise cosines ``C_ij = G_ij / sqrt(G_ii G_jj)``;
 * :func:`numerical_rank` and :func:`soft_rank`: how many directions the batch spans;
 * :func:`orthogonality_gap`: distance from an orthogonal batch of equal norms;
+* :func:`cosine_spread`: how far the pairwise cosines are from one common value;
 * :func:`outlier_stats`: the sample with the largest norm against the rest;
 * :func:`centered_norms` and :func:`cluster_spread`: distances from the batch mean,
   and how far a group of samples is from identical;
@@ -24,7 +25,7 @@ import numpy as np
 
 from bnteach import _validation
 
-__all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap",
+__all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap", "cosine_spread",
            "OutlierStats", "outlier_stats", "centered_norms", "cluster_spread", "active_counts",
            "per_layer", "describe"]
 
@@ -93,6 +94,38 @@ def orthogonality_gap(G) -> float:
     if tr <= 0:
         raise ValueError("orthogonality_gap: G is all zeros (trace 0), so G/tr(G) is undefined.")
     return float(np.linalg.norm(G / tr - np.eye(len(G)) / len(G)))
+
+
+def cosine_spread(G, target=None) -> float:
+    """The largest deviation of any pairwise cosine from ``target``: 0 for an equiangular batch.
+
+    Parameters
+    ----------
+    G : ndarray of shape (n, n)
+        Gram matrix; no sample may have zero norm.
+    target : float in [-1, 1], optional
+        The common cosine to compare with, e.g. ``theory.simplex_cosine(n)`` (the
+        regular simplex, lesson 2) or ``theory.kappa(n)`` (lesson 3). Default: the
+        mean pairwise cosine of ``G``.
+
+    Returns
+    -------
+    float
+        ``max_{i<j} |C_ij - target|``. Use it, not the mean cosine, to show that a
+        batch converges to an equiangular configuration: the mean pairwise cosine
+        of *any* centered batch of equal norms is exactly ``-1/(n-1)``, because
+        ``‖Σ_i x_i‖² = 0`` (derived in this course, checked numerically in lesson 2).
+    """
+    G = _validation.check_gram(G)
+    _validation.check_nonzero_columns(G)
+    pairs = _cosines(G)[np.triu_indices(len(G), 1)]
+    if target is None:
+        target = pairs.mean()
+    else:
+        target = _validation.check_real(target, "target", low=-1.0)
+        if target > 1.0:
+            raise ValueError(f"The 'target' parameter must be a cosine in [-1, 1]; got {target!r}.")
+    return float(np.max(np.abs(pairs - target)))
 
 
 class OutlierStats(NamedTuple):

@@ -119,6 +119,60 @@ def test_orthogonality_gap_matches_its_definition(rng):
     assert metrics.orthogonality_gap(G) == pytest.approx(expected, rel=TOL["exact"])
 
 
+
+# -- cosine_spread (lessons 2 and 3) ---------------------------------------------------------
+
+@pytest.mark.parametrize("n", [2, 3, 8, 16])
+def test_cosine_spread_of_the_regular_simplex_is_zero(rng, n):
+    P = layers.centering_matrix(n)                    # Gram of the centered orthonormal batch
+    assert metrics.cosine_spread(P, theory.simplex_cosine(n)) == pytest.approx(0, abs=TOL["exact"])
+    X = 3.0 * _orthogonal(rng, n) @ P                 # any rotation of it, any scale
+    assert metrics.cosine_spread(metrics.gram(X)) == pytest.approx(0, abs=TOL["exact"])
+    assert metrics.cosine_spread(7.0 * np.eye(n)) == pytest.approx(0, abs=TOL["exact"])
+
+
+def test_cosine_spread_matches_a_naive_loop(rng):
+    X = rng.standard_normal((6, 5))
+    G = metrics.gram(X)
+    cos = [X[:, i] @ X[:, j] / (np.linalg.norm(X[:, i]) * np.linalg.norm(X[:, j]))
+           for i in range(5) for j in range(i + 1, 5)]
+    for target in (-0.25, 0.0, 0.7):
+        expected = max(abs(c - target) for c in cos)
+        assert metrics.cosine_spread(G, target) == pytest.approx(expected, rel=TOL["exact"])
+    expected = max(abs(c - np.mean(cos)) for c in cos)          # default: the mean cosine
+    assert metrics.cosine_spread(G) == pytest.approx(expected, rel=TOL["exact"])
+    assert metrics.cosine_spread(1e6 * G, 0.7) == pytest.approx(metrics.cosine_spread(G, 0.7),
+                                                                rel=TOL["exact"])
+
+
+@pytest.mark.parametrize("n", [4, 8])
+def test_centered_equal_norm_batch_has_the_simplex_mean_but_not_its_spread(rng, n):
+    # the pitfall of lesson 2: antipodal pairs are centered with equal norms, so their mean
+    # cosine is exactly -1/(n-1), yet they are far from the regular simplex
+    U = _orthogonal(rng, n)[:, : n // 2]
+    X = np.hstack([U, -U])                            # (n, n/2 + n/2): x_k and -x_k
+    np.testing.assert_allclose(X.sum(axis=1), 0, atol=TOL["exact"])
+    C = metrics.cosines(metrics.gram(X))
+    assert C[np.triu_indices(n, 1)].mean() == pytest.approx(theory.simplex_cosine(n),
+                                                            abs=TOL["exact"])
+    assert metrics.cosine_spread(metrics.gram(X), theory.simplex_cosine(n)) == pytest.approx(
+        1 - 1 / (n - 1), abs=TOL["exact"])
+
+
+@pytest.mark.parametrize("target, error, message", [
+    (1.5, ValueError, r"The 'target' parameter must be a cosine in \[-1, 1\]; got 1\.5"),
+    (-1.5, ValueError, r"The 'target' parameter must be a finite number >= -1; got -1\.5"),
+    ("0", TypeError, r"The 'target' parameter must be a real number"),
+])
+def test_cosine_spread_rejects_a_bad_target(target, error, message):
+    with pytest.raises(error, match=message):
+        metrics.cosine_spread(np.eye(3), target)
+
+
+def test_cosine_spread_refuses_a_zero_sample():
+    with pytest.raises(ValueError, match=r"sample\(s\) \[1\] of G have zero norm"):
+        metrics.cosine_spread(np.diag([1.0, 0.0, 1.0]))
+
 # -- outlier_stats --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("n", [3, 4, 8, 16])
