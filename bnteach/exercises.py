@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bnteach import layers, metrics
+from bnteach import layers, metrics, theory
 
-__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "summary"]
+__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_find_outlier",
+           "check_measure_alpha", "summary"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ EXERCISES = {
     "rescale": Exercise("1.1", "implement rescale (RS)", "01_linear_networks.ipynb"),
     "orthogonality_gap": Exercise("1.2", "implement the orthogonality gap",
                                   "01_linear_networks.ipynb"),
+    "find_outlier": Exercise("4.1", "find the outlier and its norm ratio",
+                             "04_clustering.ipynb"),
+    "measure_alpha": Exercise("4.2", "measure alpha by simulation", "04_clustering.ipynb"),
 }
 
 #: Exercise name -> "passed" | "failed" | "pending", for this session (this kernel).
@@ -92,16 +96,17 @@ def _same_rng_state(a, b) -> bool:
 
 def _call(fn, *args):
     """Call the learner's function on copies; check it leaves inputs and global RNG alone."""
-    copies = [np.array(a, copy=True) for a in args]
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
     state = _global_rng_state()
     out = fn(*copies)
     for a, c in zip(args, copies):
-        assert np.array_equal(a, c), (
+        assert not isinstance(a, np.ndarray) or np.array_equal(a, c), (
             "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
             "Work on a new array instead: Z = Z - ... or Z / ..., so the caller's data stay intact.")
     assert _same_rng_state(state, _global_rng_state()), (
-        "your function used numpy's global random state (np.random.*). It needs no "
-        "randomness; if you ever do, pass a Generator: rng = np.random.default_rng(seed).")
+        "your function used numpy's global random state (np.random.*). Draw random numbers "
+        "from a Generator instead: the rng passed to your function, if it takes one, or "
+        "rng = np.random.default_rng(seed).")
     return out
 
 
@@ -200,6 +205,91 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
         raise AssertionError(f"for {what} the gap should be {expected:.6f}; yours is {out:.6f}. "
                              f"Compute np.linalg.norm(G / np.trace(G) - np.eye(n) / n).")
     return "0 for an orthogonal batch, sqrt(1 - 1/n) for a batch on one line, scale-free."
+
+
+@_checker("find_outlier")
+def check_find_outlier(find_outlier) -> str:
+    """Check your ``find_outlier(G) -> (index, norm_ratio)``.
+
+    ``index`` is the sample with the largest norm; ``norm_ratio`` its norm over the
+    mean norm of the other samples. Reference: :func:`bnteach.metrics.outlier_stats`.
+    """
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((12, 7))
+    X[:, 3] *= 6.0
+    cases = {"the cluster+outlier Gram matrix (outlier last)": theory.invariant_gram(6),
+             "the cluster+outlier Gram matrix with the outlier first":
+                 theory.invariant_gram(6, outlier=0),
+             "a random batch whose sample 3 is 6 times longer": X.T @ X}
+    for what, G in cases.items():
+        out = _call(find_outlier, G)
+        assert out is not None, "your function returned None. Did you forget `return`?"
+        assert isinstance(out, (tuple, list)) and len(out) == 2, (
+            f"return a pair (index, norm_ratio); for {what} you returned {type(out).__name__}.")
+        index, ratio = out
+        ref = metrics.outlier_stats(G)
+        norms = np.sqrt(np.diag(G))
+        assert int(index) == ref.index, (
+            f"for {what} the outlier is sample {ref.index}, you returned {index}."
+            + (" You took the smallest norm (argmin); the outlier is the largest."
+               if int(index) == int(np.argmin(norms)) else
+               " Use the diagonal of G (squared norms), not its row sums."
+               if int(index) == int(np.argmax(G.sum(axis=1))) else ""))
+        ratio = float(ratio)
+        if np.isclose(ratio, ref.norm_ratio, rtol=1e-9):
+            continue
+        others = np.delete(norms, ref.index)
+        hints = [
+            (ref.norm_ratio ** 2, "you compared squared norms (the diagonal of G); take "
+                                  "square roots first: norms = np.sqrt(np.diag(G))."),
+            (norms[ref.index] / norms.mean(), "divide by the mean norm of the OTHER samples, "
+                                              "leaving the outlier out."),
+            (norms[ref.index] / np.sqrt(np.mean(others ** 2)), "divide by the mean of the "
+                                                               "others' norms, not their rms."),
+        ]
+        for wrong, hint in hints:
+            assert not np.isclose(ratio, wrong, rtol=1e-9), f"for {what}: {hint}"
+        raise AssertionError(f"for {what} the norm ratio should be {ref.norm_ratio:.6f}; yours is "
+                             f"{ratio:.6f}.")
+    return "the outlier's index and norm ratio match bnteach.metrics.outlier_stats."
+
+
+@_checker("measure_alpha")
+def check_measure_alpha(measure_alpha) -> str:
+    """Check your ``measure_alpha(n, rng) -> float`` against α(n) = n²/(n² − 2n + 2).
+
+    Your function simulates one wide RC+ReLU layer on the slightly perturbed
+    cluster+outlier batch and returns the growth factor of the cluster's spread
+    (mean ``1 − cos``). Its answer is random, so it is compared with α(n) at a
+    tolerance of 0.06 (four standard deviations for the mean of 10 draws at width
+    4096, so a correct simulation of that size passes).
+    """
+    for n in (8, 16):
+        rng = np.random.default_rng(100 + n)
+        value = _call(measure_alpha, n, rng)
+        assert value is not None, "your function returned None. Did you forget `return`?"
+        assert np.ndim(value) == 0, (f"return one number (the mean growth factor); for n = {n} "
+                                     f"you returned shape {np.shape(value)}.")
+        value, alpha = float(value), theory.alpha(n)
+        if abs(value - alpha) <= 0.06:
+            continue
+        hints = [
+            (1.0, "the spread did not change: did you apply a layer (bn.run(X, 1, ...)) and "
+                  "compare layer 1 with layer 0?"),
+            (1 / alpha, "you divided before by after; the growth factor is after / before."),
+            (np.sqrt(alpha), "that is the growth of the angle; measure the spread 1 − cos "
+                             "(bn.metrics.cluster_spread), which grows like the angle squared."),
+            (alpha ** 2, "you squared the ratio; 1 − cos already grows like the angle squared."),
+        ]
+        for wrong, hint in hints:
+            assert abs(value - wrong) > 0.06, f"for n = {n} you returned {value:.4f}: {hint}"
+        raise AssertionError(
+            f"for n = {n} you returned {value:.4f}, but α({n}) = {alpha:.4f}. Start from "
+            f"bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), one wide layer "
+            f"(width 4096), components ('rc', 'relu') and no RS, and average "
+            f"bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before) over at "
+            f"least 10 draws.")
+    return "your simulation gives alpha(n) = n²/(n² − 2n + 2) for n = 8 and 16."
 
 
 def summary(lesson: str | int | None = None) -> None:

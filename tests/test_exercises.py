@@ -4,7 +4,8 @@ pending, and rejects typical wrong answers with the hint that fixes them (M4).""
 import numpy as np
 import pytest
 
-from bnteach import exercises, layers, metrics
+import bnteach as bn
+from bnteach import exercises, layers, metrics, theory
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +34,28 @@ def orthogonality_gap(G):
     return np.linalg.norm(G / np.trace(G) - np.eye(n) / n)
 
 
+def find_outlier(G):
+    norms = np.sqrt(np.diag(G))
+    k = int(np.argmax(norms))
+    return k, norms[k] / np.delete(norms, k).mean()
+
+
+def _outlier_stats_pair(G):
+    stats = metrics.outlier_stats(G)
+    return stats.index, stats.norm_ratio
+
+
+def measure_alpha(n, rng, width=4096, draws=10):
+    ratios = []
+    for _ in range(draws):
+        X = bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng)
+        traj = bn.run(X, 1, width=width, rng=rng)
+        ratios.append(metrics.cluster_spread(traj.grams[1]) / metrics.cluster_spread(traj.grams[0]))
+    return float(np.mean(ratios))
+
+
 def _stub(name):
-    def stub(_):
+    def stub(*_):
         raise NotImplementedError(f"Exercise: implement {name}")
     return stub
 
@@ -43,7 +64,13 @@ CHECKS = {
     "rescale": (exercises.check_rescale, rescale, layers.rescale),
     "orthogonality_gap": (exercises.check_orthogonality_gap, orthogonality_gap,
                           metrics.orthogonality_gap),
+    "find_outlier": (exercises.check_find_outlier, find_outlier, _outlier_stats_pair),
+    "measure_alpha": (exercises.check_measure_alpha, measure_alpha,
+                      lambda n, rng: measure_alpha(n, rng, width=2048, draws=20)),
 }
+#: One valid call of each exercise's function, for the tests below.
+EXAMPLE_ARGS = {"rescale": (np.eye(3),), "orthogonality_gap": (np.eye(3),),
+                "find_outlier": (np.eye(3),), "measure_alpha": (8, np.random.default_rng(0))}
 
 
 # -- every exercise -----------------------------------------------------------------------------
@@ -82,7 +109,7 @@ def test_stub_is_pending_not_an_error(name, capsys):
 @pytest.mark.parametrize("name", CHECKS)
 def test_rejects_a_non_callable(name):
     check, solution, _ = CHECKS[name]
-    called = solution(np.eye(3))                  # check(f(x)) instead of check(f)
+    called = solution(*EXAMPLE_ARGS[name])        # check(f(x)) instead of check(f)
     with pytest.raises(TypeError, match=rf"check_{name} takes your function itself.*"
                                         rf"without parentheses after {name}; "
                                         rf"got {type(called).__name__}\."):
@@ -102,9 +129,9 @@ def test_checker_leaves_the_global_rng_alone(name):
 def test_a_local_generator_is_fine(name):
     check, solution, _ = CHECKS[name]
 
-    def with_local_rng(A):
+    def with_local_rng(*args):
         np.random.default_rng(0).standard_normal(3)   # explicit randomness, not global
-        return solution(A)
+        return solution(*args)
     assert check(with_local_rng) is True
 
 
@@ -112,7 +139,7 @@ def test_a_local_generator_is_fine(name):
 def test_failure_is_recorded_and_numbered(name):
     check = CHECKS[name][0]
     with pytest.raises(AssertionError, match=rf"^Exercise {exercises.EXERCISES[name].number}: "):
-        check(lambda A: None)
+        check(lambda *args: None)
     assert exercises._status[name] == "failed"
 
 
@@ -208,6 +235,62 @@ def test_orthogonality_gap_rejects_with_hint(variant):
 
 def test_orthogonality_gap_accepts_a_zero_d_array():
     assert exercises.check_orthogonality_gap(lambda G: np.asarray(orthogonality_gap(G))) is True
+
+
+# -- find_outlier: wrong variants and their hints -------------------------------------------
+
+def _norms(G):
+    return np.sqrt(np.diag(G))
+
+
+OUTLIER_WRONG = {
+    "squared norms": (lambda G: (int(np.argmax(np.diag(G))),
+                                 np.max(np.diag(G)) / np.delete(np.diag(G), np.argmax(np.diag(G))).mean()),
+                      r"you compared squared norms"),
+    "argmin": (lambda G: (int(np.argmin(_norms(G))), 1.0), r"You took the smallest norm"),
+    "mean of all": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / _norms(G).mean()),
+                    r"divide by the mean norm of the OTHER samples"),
+    "rms of others": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / np.sqrt(
+        np.mean(np.delete(_norms(G), np.argmax(_norms(G))) ** 2))), r"not their rms"),
+    "one number": (lambda G: 3.0, r"return a pair \(index, norm_ratio\)"),
+    "None": (lambda G: None, r"returned None"),
+}
+
+
+@pytest.mark.parametrize("variant", OUTLIER_WRONG)
+def test_find_outlier_rejects_with_hint(variant):
+    wrong, hint = OUTLIER_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_find_outlier(wrong)
+
+
+# -- measure_alpha: wrong variants and their hints ------------------------------------------
+
+ALPHA_WRONG = {
+    "no layer": (lambda n, rng: 1.0, r"the spread did not change"),
+    "inverted": (lambda n, rng: 1 / measure_alpha(n, rng), r"you divided before by after"),
+    "angle": (lambda n, rng: np.sqrt(measure_alpha(n, rng)), r"that is the growth of the angle"),
+    "squared": (lambda n, rng: measure_alpha(n, rng) ** 2, r"you squared the ratio"),
+    "with RS": (lambda n, rng: 3.0, r"but α\(8\) = 1.2800"),
+    "array": (lambda n, rng: np.ones(3), r"return one number"),
+}
+
+
+@pytest.mark.parametrize("variant", ALPHA_WRONG)
+def test_measure_alpha_rejects_with_hint(variant):
+    wrong, hint = ALPHA_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_measure_alpha(wrong)
+
+
+def test_measure_alpha_passes_for_other_correct_simulations():
+    """Correct simulations of the asked size (or larger) and other random streams pass: the
+    tolerance is not tuned to one stream."""
+    for seed in range(10):
+        for width, draws in ((4096, 10), (2048, 20)):
+            exercises._status.clear()
+            assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
+                n, np.random.default_rng([seed, n]), width=width, draws=draws))
 
 
 # -- summary -------------------------------------------------------------------------------------

@@ -1,0 +1,12 @@
+# Solution to Exercise 4.2: one wide RC+ReLU layer on the perturbed cluster+outlier batch.
+def measure_alpha(n, rng, width=4096, draws=10):
+    ratios = []
+    for _ in range(draws):
+        X = bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng)
+        traj = bn.run(X, 1, width=width, components=("rc", "relu"), rng=rng)
+        before, after = traj.grams
+        ratios.append(bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before))
+    return np.mean(ratios)
+
+
+bn.exercises.check_measure_alpha(measure_alpha)
