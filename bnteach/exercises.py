@@ -25,7 +25,8 @@ import numpy as np
 
 from bnteach import layers, metrics, theory
 
-__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_find_outlier",
+__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
+           "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
            "check_measure_alpha", "summary"]
 
 
@@ -41,6 +42,11 @@ EXERCISES = {
     "rescale": Exercise("1.1", "implement rescale (RS)", "01_linear_networks.ipynb"),
     "orthogonality_gap": Exercise("1.2", "implement the orthogonality gap",
                                   "01_linear_networks.ipynb"),
+    "recenter": Exercise("2.1", "implement recenter (RC)", "02_recentering.ipynb"),
+    "commutation_gap": Exercise("2.2", "test whether a map commutes with RC",
+                                "02_recentering.ipynb"),
+    "relu_cosine": Exercise("3.1", "implement the ReLU cosine map", "03_relu.ipynb"),
+    "kappa": Exercise("3.2", "compute kappa(n)", "03_relu.ipynb"),
     "find_outlier": Exercise("4.1", "find the outlier and its norm ratio",
                              "04_clustering.ipynb"),
     "measure_alpha": Exercise("4.2", "measure alpha by simulation", "04_clustering.ipynb"),
@@ -205,6 +211,200 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
         raise AssertionError(f"for {what} the gap should be {expected:.6f}; yours is {out:.6f}. "
                              f"Compute np.linalg.norm(G / np.trace(G) - np.eye(n) / n).")
     return "0 for an orthogonal batch, sqrt(1 - 1/n) for a batch on one line, scale-free."
+
+
+@_checker("recenter")
+def check_recenter(recenter) -> str:
+    """Check your ``recenter(Z)``: each row minus its mean over the batch (RC).
+
+    Reference: :func:`bnteach.layers.recenter`, at relative tolerance 1e-10. Every row
+    gets its own offset, so a mean over the wrong axis is caught; the first input is
+    square, so a mean without ``keepdims`` (which broadcasts along the wrong axis
+    instead of failing) is caught too.
+    """
+    rng = np.random.default_rng(3)
+    for d, n in [(4, 4), (5, 3), (3, 7)]:
+        Z = rng.standard_normal((d, n)) + rng.uniform(-3, 3, (d, 1))
+        out = _as_result_array(_call(recenter, Z), Z.shape, "the same shape as Z, (d, n)")
+        expected = layers.recenter(Z)
+        if np.allclose(out, expected, rtol=_RTOL, atol=1e-12):
+            continue
+        variants = [
+            (Z - Z.mean(axis=0, keepdims=True),
+             "you subtracted each column's (sample's) mean with axis=0. Batch norm recenters "
+             "each row (a neuron) across the batch: use axis=1 and keepdims=True."),
+            (Z - Z.mean(axis=1) if d == n else None,
+             "you subtracted Z.mean(axis=1) without keepdims=True: the vector of row means "
+             "broadcasts along the rows, so sample j lost neuron j's mean. Use "
+             "Z.mean(axis=1, keepdims=True)."),
+            (Z - Z.mean(),
+             "you subtracted the mean of the whole matrix; subtract each row's own mean over "
+             "the batch (axis=1, keepdims=True)."),
+            (Z - Z.sum(axis=1, keepdims=True) / (n - 1),
+             "you divided the row sums by n − 1; a mean divides by n, the number of samples "
+             "(n − 1 belongs to the unbiased variance, which recentering does not use)."),
+            (expected / np.sqrt(np.mean(expected ** 2, axis=1, keepdims=True)),
+             "you also divided by the standard deviation. That is rescaling (RS, lesson 1); "
+             "recenter only subtracts each row's mean."),
+            (expected.T if d == n else None,
+             "you transposed the result: keep samples as columns, shape (d, n)."),
+        ]
+        for wrong, hint in variants:
+            assert wrong is None or not np.allclose(out, wrong, rtol=1e-8), hint
+        raise AssertionError(f"each row of the output should be Z's row minus its mean; for Z "
+                             f"of shape {Z.shape} your output differs from Z - Z.mean(axis=1, "
+                             f"keepdims=True) by up to {np.max(np.abs(out - expected)):.3g} (its "
+                             f"row means are {np.round(out.mean(axis=1), 3).tolist()}).")
+    return "every neuron (row) now has mean 0 over the batch, and Z is untouched."
+
+
+@_checker("commutation_gap")
+def check_commutation_gap(commutation_gap) -> str:
+    """Check your ``commutation_gap(f, X)`` = ``max |recenter(f(X)) − f(recenter(X))|``.
+
+    ``f`` maps a batch of shape ``(d_in, n)`` to one of shape ``(d, n)``. The checker
+    tries a linear map (the gap is rounding error: it must be below 1e-10), an affine
+    map ``W @ X + b`` (recentering removes the bias, so the gap is ``max |b|``) and a
+    ReLU layer, comparing with the reference at relative tolerance 1e-8.
+    """
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((5, 4)) + rng.uniform(-2, 2, (5, 1))   # (d_in, n)
+    W = rng.standard_normal((6, 5))                                # (d, d_in)
+    b = np.array([0.5, -2.0, 1.2, 0.1, -0.7, 1.1])                 # max |b| is negative
+    maps = {
+        "the linear map X -> W @ X": lambda A: W @ A,
+        "the affine map X -> W @ X + b": lambda A: W @ A + b[:, None],
+        "the ReLU layer X -> relu(W @ X)": lambda A: np.maximum(W @ A, 0.0),
+    }
+    rc = layers._recenter
+    for what, f in maps.items():
+        out = _call(lambda A: commutation_gap(f, A), X)
+        assert out is not None, "your function returned None. Did you forget `return`?"
+        assert not isinstance(out, (bool, np.bool_)), (
+            f"for {what} you returned {out}; return the gap itself, a number (np.allclose "
+            f"hides how large the difference is).")
+        assert np.ndim(out) == 0 and not isinstance(out, str), (
+            f"return one number; for {what} you returned {type(out).__name__} {np.shape(out)}. "
+            f"Take np.max(np.abs(...)) of the difference.")
+        out, fX = float(out), f(X)
+        diff = rc(fX) - f(rc(X))                   # (d, n)
+        expected = float(np.max(np.abs(diff)))
+        if what.startswith("the linear"):
+            if abs(out) < 1e-10:
+                continue
+        elif np.isclose(out, expected, rtol=1e-8, atol=0):
+            continue
+        hints = [
+            (np.max(np.abs(rc(fX) - fX)),
+             "you recentered only one side. Compare recenter(f(X)) with f(recenter(X))."),
+            (np.max(np.abs((fX - fX.mean(axis=0)) - f(X - X.mean(axis=0)))),
+             "you recentered each column (axis=0). Recentering subtracts each row's mean over "
+             "the batch: axis=1, keepdims=True (or bn.layers.recenter)."),
+            (np.max(diff), "take the absolute value before the maximum: np.max(np.abs(...))."),
+            (np.max(-diff), "take the absolute value before the maximum: np.max(np.abs(...))."),
+            (np.mean(np.abs(diff)),
+             "the gap is the LARGEST absolute difference (np.max), not the mean."),
+            (np.linalg.norm(diff),
+             "the gap is the largest absolute entry, np.max(np.abs(...)), not the Frobenius norm."),
+        ]
+        for wrong, hint in hints:
+            assert not np.isclose(out, wrong, rtol=1e-8), f"for {what}: {hint}"
+        should = "below 1e-10" if what.startswith("the linear") else f"{expected:.6g}"
+        raise AssertionError(f"for {what} the gap should be {should}; yours is {out:.6g}. Return "
+                             f"np.max(np.abs(recenter(f(X)) - f(recenter(X)))).")
+    return ("a linear map commutes with recentering (gap ~1e-16); a bias or a ReLU does not.")
+
+
+@_checker("relu_cosine")
+def check_relu_cosine(relu_cosine) -> str:
+    """Check your ``relu_cosine(c)``: the cosine after a wide ReLU layer, given the cosine ``c``.
+
+    ``(sin θ + (π − θ) cos θ) / π`` with ``θ = arccos c``, elementwise: the normalized
+    degree-1 arc-cosine kernel (Cho and Saul, 2009). Reference:
+    :func:`bnteach.theory.relu_cosine`, at relative tolerance 1e-10. The inputs include
+    cosines one rounding step outside [−1, 1], as computed cosines can be.
+    """
+    c = np.array([-1.0, -0.75, -0.5, -0.3, 0.0, 0.25, 0.37, 0.5, 0.8, 0.95, 1.0])
+    try:
+        out = _call(relu_cosine, c)
+    except TypeError as err:
+        raise AssertionError(f"your function failed on an array of cosines ({err}). Use numpy's "
+                             f"functions (np.arccos, np.sin, np.sqrt), which work elementwise, "
+                             f"not the math module's.") from None
+    out = _as_result_array(out, c.shape, "one output cosine per input cosine")
+    expected = theory.relu_cosine(c)
+    if not np.allclose(out, expected, rtol=_RTOL, atol=1e-12):
+        theta, deg = np.arccos(c), np.degrees(np.arccos(c))
+        variants = [
+            ((np.pi - theta) * c / np.pi,
+             "you left out the sin θ term: E[relu(u) relu(v)] = (sin θ + (π − θ) cos θ)/(2π)."),
+            ((np.sin(theta) + theta * c) / np.pi,
+             "use π − θ, not θ. Check the ends: at c = −1 (θ = π) the output must be 0, since "
+             "u and −u are never positive together."),
+            ((np.sin(theta) + (np.pi - theta) * c) / (2 * np.pi),
+             "that is E[relu(u) relu(v)] for unit-variance u, v, not a cosine: divide by "
+             "E[relu(u)²] = 1/2, i.e. divide by π instead of 2π (the output at c = 1 must be 1)."),
+            (np.sin(theta) + (np.pi - theta) * c,
+             "divide by π: a cosine of 1 must stay 1."),
+            ((np.sin(deg) + (np.pi - deg) * c) / np.pi,
+             "np.arccos returns radians and np.sin expects radians: do not convert to degrees."),
+            ((np.sin(np.radians(deg)) + (180 - deg) * c) / 180,
+             "np.arccos returns radians and np.sin expects radians: do not convert to degrees."),
+        ]
+        for wrong, hint in variants:
+            assert not np.allclose(out, wrong, rtol=1e-8), hint
+        raise AssertionError(f"for c = {c.tolist()} expected {np.round(expected, 4).tolist()}, "
+                             f"got {np.round(out, 4).tolist()}. With theta = np.arccos(c), return "
+                             f"(np.sin(theta) + (np.pi - theta) * c) / np.pi.")
+    edge = np.array([np.nextafter(1.0, 2.0), np.nextafter(-1.0, -2.0)])   # 1 + 2e-16, -1 - 2e-16
+    out = _as_result_array(_call(relu_cosine, edge), edge.shape, "one cosine per input")
+    assert np.all(np.isfinite(out)), (
+        "your function returns nan for cosines a rounding step outside [−1, 1] (1 + 2e-16 and "
+        "−1 − 2e-16, as cosines computed in floating point can be): np.arccos is undefined "
+        "there. Clip first: c = np.clip(c, -1, 1).")
+    assert np.allclose(out, [1.0, 0.0], atol=1e-7), (
+        f"at c = 1 + 2e-16 and −1 − 2e-16 expected about 1 and 0, got {out.tolist()}. "
+        f"Clip first: c = np.clip(c, -1, 1).")
+    return "0 at c = −1, 1/π at c = 0, 1 at c = 1, and safe at the ends."
+
+
+@_checker("kappa")
+def check_kappa(kappa) -> str:
+    """Check your ``kappa(n)``: the pairwise cosine after one wide RC+ReLU layer.
+
+    The input is an orthogonal batch of ``n`` samples, so κ(n) = relu_cosine(−1/(n−1)).
+    Reference: :func:`bnteach.theory.kappa`, at relative tolerance 1e-10, for
+    n = 2, 3, 4, 8, 16 and 64.
+    """
+    relu_cos = theory.relu_cosine
+    for n in (2, 3, 4, 8, 16, 64):
+        out = _call(lambda: kappa(n))
+        assert out is not None, "your function returned None. Did you forget `return`?"
+        assert np.ndim(out) == 0 and not isinstance(out, (str, bool, np.bool_)), (
+            f"return one number; for n = {n} you returned {type(out).__name__} {np.shape(out)}.")
+        out, expected = float(out), theory.kappa(n)
+        if np.isclose(out, expected, rtol=_RTOL, atol=1e-12):
+            continue
+        hints = [
+            (relu_cos(0.0),
+             "you mapped the cosine 0 of the orthogonal input through the ReLU and skipped "
+             "recentering. RC first turns the batch into a regular simplex, with cosines "
+             "−1/(n−1) (bn.theory.simplex_cosine(n))."),
+            (relu_cos(-1.0 / n),
+             "the simplex cosine is −1/(n−1), not −1/n: n centered vectors that sum to zero."),
+            (-1.0 / (n - 1),
+             "that is the cosine after recentering; now map it through the ReLU's cosine map, "
+             "bn.theory.relu_cosine."),
+            (relu_cos(1.0 / (n - 1)),
+             "mind the sign: after recentering the cosines are negative, −1/(n−1)."),
+            (relu_cos(-1.0 / (n - 1)) / 2,
+             "use the normalized cosine map (dividing by π, not 2π): it returns a cosine."),
+        ]
+        for wrong, hint in hints:
+            assert not np.isclose(out, wrong, rtol=1e-8), f"for n = {n}: {hint}"
+        raise AssertionError(f"for n = {n} κ(n) should be {expected:.6f}; yours is {out:.6f}. "
+                             f"Recenter (cosine −1/(n−1)), then apply the ReLU's cosine map.")
+    return "κ(2) = 0, κ(8) ≈ 0.2501, κ(64) ≈ 0.3104, rising towards 1/π ≈ 0.3183."
 
 
 @_checker("find_outlier")

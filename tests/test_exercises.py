@@ -34,6 +34,24 @@ def orthogonality_gap(G):
     return np.linalg.norm(G / np.trace(G) - np.eye(n) / n)
 
 
+def recenter(Z):
+    return Z - Z.mean(axis=1, keepdims=True)
+
+
+def commutation_gap(f, X):
+    return np.max(np.abs(recenter(f(X)) - f(recenter(X))))
+
+
+def relu_cosine(c):
+    c = np.clip(c, -1, 1)
+    theta = np.arccos(c)
+    return (np.sin(theta) + (np.pi - theta) * c) / np.pi
+
+
+def kappa(n):
+    return relu_cosine(-1 / (n - 1))
+
+
 def find_outlier(G):
     norms = np.sqrt(np.diag(G))
     k = int(np.argmax(norms))
@@ -64,12 +82,20 @@ CHECKS = {
     "rescale": (exercises.check_rescale, rescale, layers.rescale),
     "orthogonality_gap": (exercises.check_orthogonality_gap, orthogonality_gap,
                           metrics.orthogonality_gap),
+    "recenter": (exercises.check_recenter, recenter, layers.recenter),
+    "commutation_gap": (exercises.check_commutation_gap, commutation_gap,
+                        lambda f, X: np.max(np.abs(layers.recenter(f(X))
+                                                   - f(layers.recenter(X))))),
+    "relu_cosine": (exercises.check_relu_cosine, relu_cosine, theory.relu_cosine),
+    "kappa": (exercises.check_kappa, kappa, theory.kappa),
     "find_outlier": (exercises.check_find_outlier, find_outlier, _outlier_stats_pair),
     "measure_alpha": (exercises.check_measure_alpha, measure_alpha,
                       lambda n, rng: measure_alpha(n, rng, width=2048, draws=20)),
 }
 #: One valid call of each exercise's function, for the tests below.
 EXAMPLE_ARGS = {"rescale": (np.eye(3),), "orthogonality_gap": (np.eye(3),),
+                "recenter": (np.eye(3),), "commutation_gap": (lambda X: 2 * X, np.eye(3)),
+                "relu_cosine": (np.linspace(-1, 1, 3),), "kappa": (4,),
                 "find_outlier": (np.eye(3),), "measure_alpha": (8, np.random.default_rng(0))}
 
 
@@ -235,6 +261,178 @@ def test_orthogonality_gap_rejects_with_hint(variant):
 
 def test_orthogonality_gap_accepts_a_zero_d_array():
     assert exercises.check_orthogonality_gap(lambda G: np.asarray(orthogonality_gap(G))) is True
+
+
+# -- recenter: wrong variants and their hints ----------------------------------------------
+
+def _recenter_in_place(Z):
+    Z -= Z.mean(axis=1, keepdims=True)
+    return Z
+
+
+RECENTER_WRONG = {
+    "axis 0": (lambda Z: Z - Z.mean(axis=0, keepdims=True),
+               r"subtracted each column's \(sample's\) mean with axis=0.*use axis=1"),
+    "no keepdims": (lambda Z: Z - Z.mean(axis=1), r"without keepdims=True"),
+    "whole mean": (lambda Z: Z - Z.mean(), r"subtracted the mean of the whole matrix"),
+    "n - 1": (lambda Z: Z - Z.sum(axis=1, keepdims=True) / (Z.shape[1] - 1),
+              r"divided the row sums by n − 1; a mean divides by n"),
+    "rescaled too": (lambda Z: rescale(recenter(Z)), r"also divided by the standard deviation"),
+    "transposed": (lambda Z: recenter(Z).T, r"you transposed the result"),
+    "in place": (_recenter_in_place, r"modified its input array in place"),
+    "list": (lambda Z: recenter(Z).tolist(), r"returned a list; return a numpy array"),
+    "None": (lambda Z: None, r"returned None. Did you forget `return`"),
+    "something else": (lambda Z: 2 * recenter(Z),
+                       r"differs from Z - Z.mean\(axis=1, keepdims=True\)"),
+}
+
+
+@pytest.mark.parametrize("variant", RECENTER_WRONG)
+def test_recenter_rejects_with_hint(variant):
+    wrong, hint = RECENTER_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_recenter(wrong)
+    assert exercises._status["recenter"] == "failed"
+
+
+# -- commutation_gap: wrong variants and their hints ---------------------------------------
+
+def _commutation_in_place(f, X):
+    X -= X.mean(axis=1, keepdims=True)            # recenters the caller's X
+    return np.max(np.abs(recenter(f(X)) - f(X)))
+
+
+COMMUTATION_WRONG = {
+    "output only": (lambda f, X: np.max(np.abs(recenter(f(X)) - f(X))),
+                    r"linear map.*you recentered only one side"),
+    "input only": (lambda f, X: np.max(np.abs(f(X) - f(recenter(X)))),
+                   r"linear map.*you recentered only one side"),
+    "axis 0": (lambda f, X: np.max(np.abs((f(X) - f(X).mean(axis=0))
+                                          - f(X - X.mean(axis=0)))),
+               r"you recentered each column \(axis=0\)"),
+    "no abs": (lambda f, X: np.max(recenter(f(X)) - f(recenter(X))),
+               r"ReLU layer.*take the absolute value before the maximum"),
+    "no abs, other order": (lambda f, X: np.max(f(recenter(X)) - recenter(f(X))),
+                            r"affine map.*take the absolute value before the maximum"),
+    "mean": (lambda f, X: np.mean(np.abs(recenter(f(X)) - f(recenter(X)))),
+             r"the LARGEST absolute difference \(np.max\), not the mean"),
+    "Frobenius": (lambda f, X: np.linalg.norm(recenter(f(X)) - f(recenter(X))),
+                  r"not the Frobenius norm"),
+    "bool": (lambda f, X: np.allclose(recenter(f(X)), f(recenter(X))),
+             r"you returned True; return the gap itself, a number"),
+    "matrix": (lambda f, X: recenter(f(X)) - f(recenter(X)),
+               r"return one number.*ndarray \(6, 4\)"),
+    "in place": (_commutation_in_place, r"modified its input array in place"),
+    "None": (lambda f, X: None, r"returned None"),
+    "always zero": (lambda f, X: 0.0,
+                    r"affine map X -> W @ X \+ b the gap should be 2; yours is 0"),
+    "large": (lambda f, X: 1.0, r"linear map X -> W @ X the gap should be below 1e-10; yours is 1"),
+}
+
+
+@pytest.mark.parametrize("variant", COMMUTATION_WRONG)
+def test_commutation_gap_rejects_with_hint(variant):
+    wrong, hint = COMMUTATION_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_commutation_gap(wrong)
+    assert exercises._status["commutation_gap"] == "failed"
+
+
+def test_commutation_gap_accepts_other_correct_forms():
+    assert exercises.check_commutation_gap(
+        lambda f, X: float(np.abs(recenter(f(X)) - f(recenter(X))).max())) is True
+    P = layers.centering_matrix(4)                   # the checker's batches have n = 4
+    assert exercises.check_commutation_gap(lambda f, X: np.max(np.abs(f(X) @ P - f(X @ P))))
+
+
+# -- relu_cosine: wrong variants and their hints -------------------------------------------
+
+def _unclipped(c):
+    theta = np.arccos(c)
+    return (np.sin(theta) + (np.pi - theta) * c) / np.pi
+
+
+def _with_math(c):
+    import math
+    return (math.sin(math.acos(c)) + (math.pi - math.acos(c)) * c) / math.pi
+
+
+def _theta(c):
+    return np.arccos(np.clip(c, -1, 1))
+
+
+RELU_COSINE_WRONG = {
+    "no sin": (lambda c: (np.pi - _theta(c)) * c / np.pi, r"you left out the sin θ term"),
+    "theta not pi - theta": (lambda c: (np.sin(_theta(c)) + _theta(c) * c) / np.pi,
+                             r"use π − θ, not θ"),
+    "unnormalized": (lambda c: relu_cosine(c) / 2, r"divide by π instead of 2π"),
+    "no division": (lambda c: relu_cosine(c) * np.pi, r"divide by π: a cosine of 1 must stay 1"),
+    "degrees": (lambda c: (np.sin(np.degrees(_theta(c))) + (np.pi - np.degrees(_theta(c))) * c)
+                / np.pi, r"do not convert to degrees"),
+    "degrees throughout": (lambda c: (np.sin(_theta(c)) + (180 - np.degrees(_theta(c))) * c)
+                           / 180, r"do not convert to degrees"),
+    "no clipping": (_unclipped, r"returns nan .*Clip first"),
+    "math module": (_with_math, r"failed on an array of cosines.*not the math module's"),
+    "list": (lambda c: list(relu_cosine(c)), r"returned a list"),
+    "None": (lambda c: None, r"returned None"),
+    "something else": (lambda c: c, r"expected \[0.0, 0.038, 0.109.*got \[-1.0, -0.75"),
+}
+
+
+@pytest.mark.parametrize("variant", RELU_COSINE_WRONG)
+def test_relu_cosine_rejects_with_hint(variant):
+    wrong, hint = RELU_COSINE_WRONG[variant]
+    with np.errstate(invalid="ignore"):
+        with pytest.raises(AssertionError, match=hint):
+            exercises.check_relu_cosine(wrong)
+    assert exercises._status["relu_cosine"] == "failed"
+
+
+def test_relu_cosine_accepts_the_sqrt_form():
+    def with_sqrt(c):                                 # sin(arccos c) = sqrt(1 - c²)
+        c = np.clip(c, -1, 1)
+        return (np.sqrt(1 - c ** 2) + (np.pi - np.arccos(c)) * c) / np.pi
+    assert exercises.check_relu_cosine(with_sqrt) is True
+
+
+def test_relu_cosine_reference_agrees_with_monte_carlo(rng):
+    # the checker's reference is the Gaussian expectation it claims to be (tolerance 5 s.e.)
+    u, z = rng.standard_normal((2, 400_000))
+    for c in (-0.8, -0.2, 0.3, 0.9):
+        v = c * u + np.sqrt(1 - c * c) * z            # corr(u, v) = c
+        prod = np.maximum(u, 0) * np.maximum(v, 0)
+        mc = prod.mean() / 0.5                        # E[relu(u)²] = 1/2
+        se = prod.std() / np.sqrt(len(u)) / 0.5
+        assert abs(mc - relu_cosine(c)) < 5 * se
+
+
+# -- kappa: wrong variants and their hints -------------------------------------------------
+
+KAPPA_WRONG = {
+    "no recentering": (lambda n: relu_cosine(0.0), r"for n = 2: .*skipped recentering"),
+    "-1/n": (lambda n: relu_cosine(-1 / n), r"−1/\(n−1\), not −1/n"),
+    "no relu": (lambda n: -1 / (n - 1), r"that is the cosine after recentering"),
+    "sign": (lambda n: relu_cosine(1 / (n - 1)), r"mind the sign"),
+    "unnormalized": (lambda n: relu_cosine(-1 / (n - 1)) / 2,
+                     r"for n = 3: use the normalized cosine map"),
+    "array": (lambda n: np.array([kappa(n)]), r"return one number; for n = 2 .*ndarray \(1,\)"),
+    "None": (lambda n: None, r"returned None"),
+    "something else": (lambda n: 0.25, r"for n = 2 κ\(n\) should be 0.000000; yours is 0.250000"),
+}
+
+
+@pytest.mark.parametrize("variant", KAPPA_WRONG)
+def test_kappa_rejects_with_hint(variant):
+    wrong, hint = KAPPA_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_kappa(wrong)
+    assert exercises._status["kappa"] == "failed"
+
+
+def test_kappa_receives_a_python_int():
+    seen = []
+    exercises.check_kappa(lambda n: (seen.append(type(n)), kappa(n))[1])
+    assert set(seen) == {int}
 
 
 # -- find_outlier: wrong variants and their hints -------------------------------------------
