@@ -36,6 +36,7 @@ METRICS = {
     "numerical rank": (metrics.numerical_rank, False),
     "orthogonality gap": (metrics.orthogonality_gap, True),
     "mean |cosine|": (_mean_abs_cos, False),
+    "cosine spread (max |cos - mean|)": (metrics.cosine_spread, True),
     "norm ratio (largest / rest)": (lambda G: metrics.outlier_stats(G).norm_ratio, False),
 }
 

@@ -186,6 +186,32 @@ def test_log_scale_checkbox(callback_errors):
     assert fig.axes[0].get_yscale() == "linear"
 
 
+SPREAD = "cosine spread (max |cos - mean|)"
+
+
+def test_cosine_spread_shows_the_simplex_forming(callback_errors):
+    # lesson 2: RC + RS + linear drives the batch to the regular simplex (equiangular), so the
+    # spread of the cosines falls with depth (the input's orthogonal samples have spread 0,
+    # so the first view keeps a linear axis; the log-scale box is ticked for later views)
+    w = bw.network_explorer(width=512, n=4, depth=50, components=("rc", "rs", "linear"),
+                            metric=SPREAD, inputs="nearly rank one")
+    assert not callback_errors() and w.kwargs["logy"] is True
+    left = plt.figure(plt.get_fignums()[-1]).axes[0]
+    assert left.get_ylabel() == SPREAD
+    (line,) = left.get_lines()
+    spread = line.get_ydata()
+    assert spread[-1] < 0.2 * spread[1]
+
+
+def test_cosine_spread_of_two_samples_is_zero_and_drawn_linear(callback_errors):
+    w = bw.network_explorer(metric=SPREAD, **SMALL)
+    drive(w, "n", 2, callback_errors)                 # one pair: no spread, no log axis
+    left = plt.figure(plt.get_fignums()[-1]).axes[0]
+    (line,) = left.get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), 0.0)
+    assert left.get_yscale() == "linear"
+
+
 # -- caching --------------------------------------------------------------------------------
 
 @pytest.fixture
