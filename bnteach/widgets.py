@@ -235,6 +235,8 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
                                 linestyle="--", marker="s")
             twin.set_ylim(0, 1)
             twin.grid(False)
+            right.legend(loc="lower right")
+            twin.legend(loc="center right")
             right.axvline(layer, color="0.4", linewidth=1, linestyle=":", marker="")
             plt.show()
         summary = metrics.describe(traj, layer)

@@ -147,23 +147,28 @@ def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
             assert fallback not in body, f"{name}: a widget rendered as text ({fallback!r})"
 
         source = (LESSONS / name).read_text(encoding="utf-8")
-        if "bw." in source:
-            sliders = page.locator(".jupyter-widgets.widget-slider")
-            assert sliders.count() > 0, f"{name}: no slider widget rendered"
-            images = page.locator(".widget-output img")
-            assert images.count() == 1, f"{name}: the explorer should show exactly one figure"
+        explorers = page.locator(".widget-interact")
+        expected = source.count("bw.")
+        assert explorers.count() == expected, (
+            f"{name}: {explorers.count()} explorers rendered as widgets, expected {expected}")
+        for i in range(expected):
+            explorer = explorers.nth(i)
+            images = explorer.locator(".widget-output img")
+            assert images.count() == 1, f"{name}: explorer {i} should show exactly one figure"
             before = images.first.get_attribute("src")
-            handle = page.locator(".noUi-handle").nth(2)      # the depth slider
+            handle = explorer.locator(".noUi-handle").last       # its last slider
             handle.scroll_into_view_if_needed()
             handle.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_function(
-                "src => { const imgs = document.querySelectorAll('.widget-output img');"
+                "([i, src]) => { const box = document.querySelectorAll('.widget-interact')[i];"
+                " const imgs = box.querySelectorAll('.widget-output img');"
                 " return imgs.length === 1 && imgs[0].getAttribute('src') !== src; }",
-                arg=before, timeout=30_000)
-            assert page.locator(".widget-output img").count() == 1, (
+                arg=[i, before], timeout=30_000)
+            assert images.count() == 1, (
                 f"{name}: changing a control must redraw exactly one figure (no stacking)")
-            page.locator(".widget-output img").first.scroll_into_view_if_needed()
+        if expected:
+            explorers.first.locator(".widget-output img").scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         page.screenshot(path=str(screenshots / f"{Path(name).stem}.png"), full_page=False)
     finally:
