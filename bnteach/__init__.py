@@ -12,6 +12,7 @@ simulate   finite-width random networks: run(...) -> Trajectory
 meanfield  the infinitely wide network, a map on Gram matrices
 metrics    geometry from Gram matrices: cosines, ranks, gaps, outliers, describe
 theory     closed forms, each with its source
+tree       the course's branching-tree model (lesson 5)
 exercises  checkers for the lessons' exercises, with hints
 
 ``bnteach.plotting`` (matplotlib) and ``bnteach.widgets`` (ipywidgets) sit on top
@@ -35,9 +36,10 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 =========  ==========================================================
 """
 
-from bnteach import exercises, layers, meanfield, metrics, simulate, theory
+from bnteach import exercises, layers, meanfield, metrics, simulate, theory, tree
 from bnteach.simulate import Trajectory, run
 
 __version__ = "0.1.0"
 
-__all__ = ["exercises", "layers", "meanfield", "metrics", "simulate", "theory", "Trajectory", "run"]
+__all__ = ["exercises", "layers", "meanfield", "metrics", "simulate", "theory", "tree", "Trajectory",
+           "run"]

@@ -23,7 +23,7 @@ import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
 
-__all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram"]
+__all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram", "plot_branching"]
 
 #: Okabe and Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -194,4 +194,55 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
     ax.set(xlabel=xlabel, ylabel="count")
     if label:
         ax.legend()
+    return ax
+
+
+def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
+    """A branching diagram: the groups of a batch through the layers, as a tree.
+
+    Parameters
+    ----------
+    history : list of partitions
+        One partition per shown layer, each a list of tuples of sample indices
+        (``bnteach.tree.branching_history``).
+    layers : array of int, optional
+        The layer of each partition (default ``0, 1, 2, ...``), for the x axis.
+    ax : Axes, optional
+    **kwargs
+        Passed to the segments' ``ax.plot`` (e.g. ``color``).
+
+    Returns
+    -------
+    Axes
+        Each group is a dot at the mean position of its samples (dot area grows with
+        the group's size); a segment joins two groups of consecutive layers that
+        share samples, so a split shows as a fork and a merge as a join.
+    """
+    if not history or not all(isinstance(p, (list, tuple)) for p in history):
+        raise ValueError("plot_branching: history must be a non-empty list of partitions (lists "
+                         "of tuples of sample indices), e.g. from bnteach.tree.branching_history.")
+    layers = np.arange(len(history)) if layers is None else np.asarray(layers)
+    if len(layers) != len(history):
+        raise ValueError(f"plot_branching: {len(layers)} layers for {len(history)} partitions.")
+    n = sum(len(g) for g in history[0])
+    label = np.array([[next(k for k, g in enumerate(p) if i in g) for p in history]
+                      for i in range(n)])                        # (n, shown layers)
+    order = np.lexsort(label.T[::-1])                           # keep groups contiguous
+    position = np.empty(n)
+    position[order] = np.arange(n)
+    ax = _new_axes(ax)
+    kwargs.setdefault("color", PALETTE[0])
+    centers = [[position[list(g)].mean() for g in p] for p in history]
+    for t in range(1, len(history)):
+        for a, prev in enumerate(history[t - 1]):
+            for b, group in enumerate(history[t]):
+                if set(prev) & set(group):
+                    ax.plot(layers[t - 1:t + 1], [centers[t - 1][a], centers[t][b]],
+                            linestyle="-", marker="", linewidth=1.2, **kwargs)
+    for t, p in enumerate(history):
+        sizes = np.array([len(g) for g in p])
+        ax.scatter(np.full(len(p), layers[t]), centers[t], s=8 + 40 * sizes / n,
+                   color=kwargs["color"], zorder=3)
+    ax.set(xlabel="depth (layer)", ylabel="samples (grouped)")
+    ax.set_yticks([])
     return ax

@@ -50,6 +50,8 @@ CALLS = {
     "plot_depth": lambda gen, **kw: plotting.plot_depth(gen.random(DEPTH + 1), **kw),
     "plot_cosines": lambda gen, **kw: plotting.plot_cosines(_cosine_matrix(gen), **kw),
     "plot_histogram": lambda gen, **kw: plotting.plot_histogram(gen.standard_normal(50), **kw),
+    "plot_branching": lambda gen, **kw: plotting.plot_branching(
+        [[(0, 1, 2, 3)], [(0, 1), (2, 3)], [(0,), (1,), (2,), (3,)]], **kw),
 }
 
 
@@ -361,3 +363,36 @@ def test_plotting_does_not_import_the_simulator():
             imported.add(node.module or "")
     assert not {name for name in imported
                 if name.startswith(("bnteach.simulate", "bnteach.meanfield"))}
+
+
+# -- plot_branching ---------------------------------------------------------------------------
+
+def test_plot_branching_draws_forks_and_dots():
+    history = [[(0, 1, 2, 3)], [(0, 1), (2, 3)], [(0,), (1,), (2, 3)]]
+    fig, ax = plt.subplots()
+    n_figs = len(plt.get_fignums())
+    assert plotting.plot_branching(history, ax=ax) is ax
+    assert len(plt.get_fignums()) == n_figs
+    # segments: 1->2 groups (2) + 2->3 groups (3)
+    assert len(ax.lines) == 5
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert len(offsets) == 1 + 2 + 3
+    np.testing.assert_array_equal(sorted(set(offsets[:, 0])), [0, 1, 2])
+    ax2 = plotting.plot_branching(history, layers=[0, 10, 20])
+    xs = np.concatenate([c.get_offsets() for c in ax2.collections])[:, 0]
+    assert sorted(set(xs)) == [0, 10, 20]
+
+
+def test_plot_branching_draws_merges():
+    history = [[(0,), (1,), (2,)], [(0, 1), (2,)]]
+    ax = plotting.plot_branching(history)
+    assert len(ax.lines) == 3                     # 0->01, 1->01, 2->2
+
+
+@pytest.mark.parametrize("bad, message", [([], "non-empty list of partitions"),
+                                          ("abc", "non-empty list of partitions")])
+def test_plot_branching_validates(bad, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_branching(bad)
+    with pytest.raises(ValueError, match="2 layers for 1 partitions"):
+        plotting.plot_branching([[(0, 1)]], layers=[0, 1])

@@ -1,0 +1,197 @@
+"""The course's simplified model of the branching: batches shaped like binary trees.
+
+The paper explains its observation with "a simplified indicative model" (paper,
+abstract) whose exact form we have not seen. This module is **the course's own
+model in that spirit**, not the paper's; its facts are derived in this course
+and checked numerically (tests/test_tree.py, lesson 5).
+
+* **Tree batches.** ``n = 2**k`` unit vectors sit at the leaves of a balanced
+  binary tree. The cosine of two leaves depends only on the level of their lowest
+  common ancestor (1 = siblings, k = the root): ``k`` numbers describe the batch
+  (:func:`tree_gram`, :func:`lca_level`). The wide RC+ReLU map keeps this
+  structure exactly, so a tree batch evolves as a ``k``-dimensional deterministic
+  system (:func:`tree_step`, :func:`tree_run`).
+* **Branching.** After recentering, a group whose centered vectors lie on both
+  sides of a line splits into a positive and a negative part with disjoint
+  supports, which are orthogonal: every layer can double the number of distinct
+  directions. A tight group of samples branches when its internal spread grows;
+  :func:`groups` and :func:`branching_history` follow the groups through a run.
+* **Split trees.** Two orthogonal groups of ``m`` and ``n − m`` identical samples
+  (:func:`split_gram`) are invariant; a small spread inside them grows by
+  ``n²/(m² + (n − m)²)`` per layer (``bnteach.theory.two_cluster_factor``), fastest
+  for a balanced split, slowest (α(n)) for a single outlier.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bnteach import _validation, meanfield, metrics
+
+__all__ = ["lca_level", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
+           "groups", "branching_history"]
+
+
+def _depth_of(n: int) -> int:
+    k = n.bit_length() - 1
+    if n < 2 or n != 2 ** k:
+        raise ValueError(f"A tree batch has n = 2**k samples (k >= 1); got n = {n}. "
+                         f"Use n = 2, 4, 8, 16, ...")
+    return k
+
+
+def lca_level(i, j) -> int:
+    """Level of the lowest common ancestor of leaves ``i`` and ``j`` (0 if ``i == j``).
+
+    Leaves are numbered ``0 .. n−1`` from left to right, so two leaves first share
+    an ancestor at the level given by the highest bit in which their numbers
+    differ: ``(i ^ j).bit_length()``. Siblings (0 and 1) meet at level 1; the two
+    halves of the batch meet at the root, level k.
+    """
+    i = _validation.check_int(i, "i", low=0)
+    j = _validation.check_int(j, "j", low=0)
+    return (i ^ j).bit_length()
+
+
+def tree_gram(cosines) -> np.ndarray:
+    """The Gram matrix of unit vectors on a binary tree, shape ``(2**k, 2**k)``.
+
+    Parameters
+    ----------
+    cosines : sequence of k floats
+        ``cosines[l - 1]`` is the cosine of two leaves whose lowest common ancestor
+        is at level ``l``: siblings first, the root last.
+
+    Returns
+    -------
+    ndarray of shape (n, n), n = 2**k
+        Ones on the diagonal, ``cosines[lca_level(i, j) - 1]`` elsewhere.
+
+    Raises
+    ------
+    ValueError
+        If the cosines do not describe real vectors (the matrix is not positive
+        semidefinite): deeper levels must not be less similar than what their
+        parents allow, e.g. ``cosines = (0, 0.9)`` is impossible.
+    """
+    c = _validation.as_float_array(cosines, "cosines")
+    if c.ndim != 1 or c.size < 1:
+        raise ValueError(f"cosines must be a 1-D sequence of k >= 1 level cosines (siblings "
+                         f"first, root last); got shape {c.shape}.")
+    _validation._check_finite(c, "cosines")
+    if np.any(np.abs(c) > 1):
+        raise ValueError(f"cosines must lie in [-1, 1]; got {c.tolist()}.")
+    n = 2 ** c.size
+    idx = np.arange(n)
+    level = np.zeros((n, n), dtype=int)
+    x = idx[:, None] ^ idx[None, :]
+    while np.any(x):                       # bit_length, elementwise
+        level += x > 0
+        x = x >> 1
+    G = np.where(level == 0, 1.0, c[np.maximum(level, 1) - 1])
+    if np.linalg.eigvalsh(G)[0] < -1e-10:
+        raise ValueError(f"cosines {c.tolist()} describe no set of vectors (the Gram matrix is "
+                         f"not positive semidefinite). Siblings must be at least as similar as "
+                         f"their parents allow; try cosines decreasing from the leaves to the root.")
+    return G
+
+
+def tree_cosines(G, *, check: bool = True) -> np.ndarray:
+    """Read the ``k`` level cosines back from a tree-structured Gram matrix.
+
+    Returns the mean cosine at each level, siblings first. With ``check`` (the
+    default) it raises ``ValueError`` if the matrix is not tree-structured, that is
+    if cosines at one level differ by more than 1e-7 or the norms by more than 1e-7
+    relatively (rounding in the wide map reaches about 1e-9 after tens of layers).
+    """
+    C = metrics.cosines(G)
+    n = len(C)
+    k = _depth_of(n)
+    idx = np.arange(n)
+    x = idx[:, None] ^ idx[None, :]
+    level = np.zeros((n, n), dtype=int)
+    while np.any(x):
+        level += x > 0
+        x = x >> 1
+    out = np.array([C[level == lv].mean() for lv in range(1, k + 1)])
+    if check:
+        spread = max(np.ptp(C[level == lv]) for lv in range(1, k + 1))
+        norms = np.sqrt(np.diag(np.asarray(G, dtype=float)))
+        if spread > 1e-7 or np.ptp(norms) > 1e-7 * norms.max():
+            raise ValueError(f"G is not tree-structured: cosines at one level differ by up to "
+                             f"{spread:.2g}, norms by {np.ptp(norms):.2g}. Pass check=False to "
+                             f"average anyway.")
+    return out
+
+
+def tree_step(cosines) -> np.ndarray:
+    """One infinitely wide RC+ReLU layer on a tree batch, as a map on the k level cosines.
+
+    Exact: the wide map (``bnteach.meanfield.step``) is permutation-equivariant and
+    the tree's symmetries act transitively on its leaves, so the output is again a
+    tree batch of equal norms (derived in this course, checked numerically).
+    """
+    G = meanfield.step(tree_gram(cosines))
+    return tree_cosines(G, check=False)
+
+
+def tree_run(cosines, depth: int) -> np.ndarray:
+    """Iterate :func:`tree_step`; returns the level cosines, shape ``(depth + 1, k)``."""
+    depth = _validation.check_int(depth, "depth", low=0)
+    G0 = tree_gram(cosines)
+    grams = meanfield.run(G0, depth)
+    return np.array([tree_cosines(G, check=False) for G in grams])
+
+
+def split_gram(n, m, *, noise: float = 1e-4, fresh: int | None = None, rng=None) -> np.ndarray:
+    """Two orthogonal groups of ``m`` and ``n − m`` samples, spread by ``noise``: Gram ``(n, n)``.
+
+    The ``n − m`` samples of the first group are the unit vector ``e_0``, the ``m``
+    samples of the second are ``(n − m)/m · e_1`` (the norm ratio of the invariant
+    two-cluster state); then every sample gets ``noise`` times independent Gaussian
+    entries in ``fresh`` new coordinates (default ``n + 2``). With ``m = 1`` this is
+    the cluster+outlier configuration of lesson 4.
+    """
+    n = _validation.check_int(n, "n", low=3)
+    m = _validation.check_int(m, "m", low=1, high=n - 1)
+    noise = _validation.check_real(noise, "noise", low=0.0)
+    fresh = n + 2 if fresh is None else _validation.check_int(fresh, "fresh", low=1)
+    X = np.zeros((2 + fresh, n))
+    X[0, : n - m] = 1.0
+    X[1, n - m:] = (n - m) / m
+    X[2:] = noise * _validation.as_generator(rng).standard_normal((fresh, n))
+    return X.T @ X
+
+
+def groups(G, threshold: float = 0.6) -> list[tuple[int, ...]]:
+    """Split a batch into groups: samples linked by a cosine above ``threshold``.
+
+    The connected components of the graph whose edges join samples with
+    ``cos > threshold``, each a sorted tuple of indices, ordered by their smallest
+    index. The default 0.6 sits between the equiangular cosine κ(n) (≤ 1/π ≈ 0.32)
+    and the cluster's cosine at the cluster+outlier attractor (≈ 0.87 at n = 16): a
+    choice of this course for drawing, not a law.
+    """
+    C = metrics.cosines(G)
+    threshold = _validation.check_real(threshold, "threshold", low=-1.0)
+    n = len(C)
+    label = np.arange(n)
+    linked = C > threshold
+    changed = True
+    while changed:                       # propagate the smallest label along edges
+        new = np.array([label[linked[i]].min() for i in range(n)])
+        changed = bool(np.any(new != label))
+        label = np.minimum(label, new)
+        label = label[label]
+    out: dict[int, list[int]] = {}
+    for i, lab in enumerate(label):
+        out.setdefault(int(lab), []).append(i)
+    return [tuple(v) for _, v in sorted(out.items())]
+
+
+def branching_history(grams, threshold: float = 0.6) -> list[list[tuple[int, ...]]]:
+    """:func:`groups` at every layer of ``grams`` (shape ``(depth + 1, n, n)``)."""
+    grams = _validation.as_float_array(grams, "grams")
+    if grams.ndim != 3:
+        raise ValueError(f"grams must have shape (depth + 1, n, n); got {grams.shape}.")
+    return [groups(G, threshold) for G in grams]
