@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bnteach import layers, metrics, theory
+from bnteach import layers, metrics, theory, tree
 
 __all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
            "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
-           "check_measure_alpha", "summary"]
+           "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ EXERCISES = {
     "find_outlier": Exercise("4.1", "find the outlier and its norm ratio",
                              "04_clustering.ipynb"),
     "measure_alpha": Exercise("4.2", "measure alpha by simulation", "04_clustering.ipynb"),
+    "lca_level": Exercise("5.1", "find the level where two leaves meet",
+                          "05_branching_tree.ipynb"),
+    "tree_gram": Exercise("5.2", "build a tree batch's Gram matrix", "05_branching_tree.ipynb"),
 }
 
 #: Exercise name -> "passed" | "failed" | "pending", for this session (this kernel).
@@ -490,6 +493,65 @@ def check_measure_alpha(measure_alpha) -> str:
             f"bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before) over at "
             f"least 10 draws.")
     return "your simulation gives alpha(n) = n²/(n² − 2n + 2) for n = 8 and 16."
+
+
+@_checker("lca_level")
+def check_lca_level(lca_level) -> str:
+    """Check your ``lca_level(i, j)``: the level of the lowest common ancestor of two leaves.
+
+    Leaves ``0 .. n−1`` of a balanced binary tree; siblings meet at level 1, the two
+    halves at the root, level k; a leaf with itself at level 0. Reference:
+    :func:`bnteach.tree.lca_level`.
+    """
+    for i in range(16):
+        for j in range(16):
+            out = _call(lca_level, i, j)
+            expected = tree.lca_level(i, j)
+            assert out is not None, "your function returned None. Did you forget `return`?"
+            if out == expected:
+                continue
+            hints = [
+                (abs(i - j).bit_length(), "neighbours in numbering are not always siblings: "
+                                          "3 and 4 meet only at the root of an 8-leaf tree. "
+                                          "Compare the bits of i and j (i ^ j), not i - j."),
+                (expected - 1, "off by one: siblings (0 and 1) meet at level 1, a leaf with "
+                               "itself at level 0."),
+                (expected + 1, "off by one: siblings (0 and 1) meet at level 1, a leaf with "
+                               "itself at level 0."),
+            ]
+            for wrong, hint in hints:
+                assert out != wrong, f"lca_level({i}, {j}) should be {expected}; yours is {out}: {hint}"
+            raise AssertionError(f"lca_level({i}, {j}) should be {expected}; yours is {out}. "
+                                 f"Climb the tree: halve both numbers until they are equal, "
+                                 f"counting the steps.")
+    return "every pair of leaves of a 16-leaf tree meets at the right level."
+
+
+@_checker("tree_gram")
+def check_tree_gram(tree_gram) -> str:
+    """Check your ``tree_gram(cosines)``: the Gram matrix of unit vectors on a binary tree.
+
+    ``cosines[l - 1]`` is the cosine at level ``l`` (siblings first, root last).
+    Reference: :func:`bnteach.tree.tree_gram`.
+    """
+    for cosines in ([0.5], [0.9, 0.2], [0.95, 0.7, 0.1]):
+        expected = tree.tree_gram(cosines)
+        out = _as_result_array(_call(tree_gram, np.array(cosines)), expected.shape,
+                               f"(2**k, 2**k) for k = {len(cosines)} levels")
+        if np.allclose(out, expected, atol=1e-12):
+            continue
+        assert np.allclose(np.diag(out), 1.0), (
+            f"the diagonal should be 1 (unit vectors); for cosines {cosines} it is "
+            f"{np.round(np.diag(out), 3).tolist()}.")
+        flipped = tree._gram_from_levels(np.array(cosines[::-1]))
+        assert len(cosines) == 1 or not np.allclose(out, flipped), (
+            f"your levels are in reverse order: cosines[0] is for siblings (level 1), the "
+            f"last entry for the root (level {len(cosines)}).")
+        i, j = np.argwhere(~np.isclose(out, expected))[0]
+        raise AssertionError(f"for cosines {cosines}, entry ({i}, {j}) should be "
+                             f"{expected[i, j]:g} (leaves {i} and {j} meet at level "
+                             f"{tree.lca_level(int(i), int(j))}); yours is {out[i, j]:g}.")
+    return "your Gram matrices match bnteach.tree.tree_gram."
 
 
 def summary(lesson: str | int | None = None) -> None:

@@ -53,6 +53,23 @@ def lca_level(i, j) -> int:
     return (i ^ j).bit_length()
 
 
+def _lca_levels(n: int) -> np.ndarray:
+    """``lca_level(i, j)`` for all pairs of leaves, shape ``(n, n)``: bit lengths of ``i ^ j``."""
+    idx = np.arange(n)
+    x = idx[:, None] ^ idx[None, :]
+    level = np.zeros((n, n), dtype=int)
+    while np.any(x):
+        level += x > 0
+        x = x >> 1
+    return level
+
+
+def _gram_from_levels(c: np.ndarray) -> np.ndarray:
+    """Ones on the diagonal, ``c[lca_level - 1]`` elsewhere (no checks)."""
+    level = _lca_levels(2 ** len(c))
+    return np.where(level == 0, 1.0, c[np.maximum(level, 1) - 1])
+
+
 def tree_gram(cosines) -> np.ndarray:
     """The Gram matrix of unit vectors on a binary tree, shape ``(2**k, 2**k)``.
 
@@ -81,14 +98,7 @@ def tree_gram(cosines) -> np.ndarray:
     _validation._check_finite(c, "cosines")
     if np.any(np.abs(c) > 1):
         raise ValueError(f"cosines must lie in [-1, 1]; got {c.tolist()}.")
-    n = 2 ** c.size
-    idx = np.arange(n)
-    level = np.zeros((n, n), dtype=int)
-    x = idx[:, None] ^ idx[None, :]
-    while np.any(x):                       # bit_length, elementwise
-        level += x > 0
-        x = x >> 1
-    G = np.where(level == 0, 1.0, c[np.maximum(level, 1) - 1])
+    G = _gram_from_levels(c)
     if np.linalg.eigvalsh(G)[0] < -1e-10:
         raise ValueError(f"cosines {c.tolist()} describe no set of vectors (the Gram matrix is "
                          f"not positive semidefinite). Siblings must be at least as similar as "
@@ -107,12 +117,7 @@ def tree_cosines(G, *, check: bool = True) -> np.ndarray:
     C = metrics.cosines(G)
     n = len(C)
     k = _depth_of(n)
-    idx = np.arange(n)
-    x = idx[:, None] ^ idx[None, :]
-    level = np.zeros((n, n), dtype=int)
-    while np.any(x):
-        level += x > 0
-        x = x >> 1
+    level = _lca_levels(n)
     out = np.array([C[level == lv].mean() for lv in range(1, k + 1)])
     if check:
         spread = max(np.ptp(C[level == lv]) for lv in range(1, k + 1))

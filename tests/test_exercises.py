@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
-from bnteach import exercises, layers, metrics, theory
+from bnteach import exercises, layers, metrics, theory, tree
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +72,23 @@ def measure_alpha(n, rng, width=4096, draws=10):
     return float(np.mean(ratios))
 
 
+def lca_level(i, j):
+    level = 0
+    while i != j:
+        i, j, level = i // 2, j // 2, level + 1
+    return level
+
+
+def tree_gram(cosines):
+    n = 2 ** len(cosines)
+    G = np.ones((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                G[i, j] = cosines[lca_level(i, j) - 1]
+    return G
+
+
 def _stub(name):
     def stub(*_):
         raise NotImplementedError(f"Exercise: implement {name}")
@@ -91,12 +108,15 @@ CHECKS = {
     "find_outlier": (exercises.check_find_outlier, find_outlier, _outlier_stats_pair),
     "measure_alpha": (exercises.check_measure_alpha, measure_alpha,
                       lambda n, rng: measure_alpha(n, rng, width=2048, draws=20)),
+    "lca_level": (exercises.check_lca_level, lca_level, tree.lca_level),
+    "tree_gram": (exercises.check_tree_gram, tree_gram, tree.tree_gram),
 }
 #: One valid call of each exercise's function, for the tests below.
 EXAMPLE_ARGS = {"rescale": (np.eye(3),), "orthogonality_gap": (np.eye(3),),
                 "recenter": (np.eye(3),), "commutation_gap": (lambda X: 2 * X, np.eye(3)),
                 "relu_cosine": (np.linspace(-1, 1, 3),), "kappa": (4,),
-                "find_outlier": (np.eye(3),), "measure_alpha": (8, np.random.default_rng(0))}
+                "find_outlier": (np.eye(3),), "measure_alpha": (8, np.random.default_rng(0)),
+                "lca_level": (3, 4), "tree_gram": (np.array([0.9, 0.2]),)}
 
 
 # -- every exercise -----------------------------------------------------------------------------
@@ -489,6 +509,51 @@ def test_measure_alpha_passes_for_other_correct_simulations():
             exercises._status.clear()
             assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
                 n, np.random.default_rng([seed, n]), width=width, draws=draws))
+
+
+# -- lca_level and tree_gram: wrong variants and their hints ------------------------------------
+
+LCA_WRONG = {
+    "minus one": (lambda i, j: max(lca_level(i, j) - 1, 0), r"off by one"),
+    "plus one": (lambda i, j: lca_level(i, j) + 1, r"off by one"),
+    "difference": (lambda i, j: abs(i - j).bit_length(), r"Compare the bits of i and j"),
+    "None": (lambda i, j: None, r"returned None"),
+    "constant": (lambda i, j: 2, r"lca_level\(0, 0\) should be 0; yours is 2"),
+}
+
+
+@pytest.mark.parametrize("variant", LCA_WRONG)
+def test_lca_level_rejects_with_hint(variant):
+    wrong, hint = LCA_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_lca_level(wrong)
+
+
+def _tree_gram_reversed(cosines):
+    return tree_gram(list(cosines)[::-1])
+
+
+def _tree_gram_zero_diagonal(cosines):
+    G = tree_gram(cosines)
+    np.fill_diagonal(G, 0.0)
+    return G
+
+
+TREE_WRONG = {
+    "reversed levels": (_tree_gram_reversed, r"your levels are in reverse order"),
+    "zero diagonal": (_tree_gram_zero_diagonal, r"the diagonal should be 1"),
+    "wrong size": (lambda c: np.eye(len(c) + 2), r"should have shape \(2, 2\)"),
+    "list": (lambda c: tree_gram(c).tolist(), r"return a numpy array"),
+    "off level": (lambda c: tree_gram(list(c[1:]) + [c[-1]]) if len(c) > 1 else tree_gram(c),
+                  r"should be 0.9 \(leaves 0 and 1 meet at level 1\)"),
+}
+
+
+@pytest.mark.parametrize("variant", TREE_WRONG)
+def test_tree_gram_rejects_with_hint(variant):
+    wrong, hint = TREE_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_tree_gram(wrong)
 
 
 # -- summary -------------------------------------------------------------------------------------
