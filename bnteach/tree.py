@@ -168,14 +168,15 @@ def split_gram(n, m, *, noise: float = 1e-4, fresh: int | None = None, rng=None)
     return X.T @ X
 
 
-def groups(G, threshold: float = 0.6) -> list[tuple[int, ...]]:
+def groups(G, threshold: float = 0.45) -> list[tuple[int, ...]]:
     """Split a batch into groups: samples linked by a cosine above ``threshold``.
 
     The connected components of the graph whose edges join samples with
     ``cos > threshold``, each a sorted tuple of indices, ordered by their smallest
-    index. The default 0.6 sits between the equiangular cosine κ(n) (≤ 1/π ≈ 0.32)
-    and the cluster's cosine at the cluster+outlier attractor (≈ 0.87 at n = 16): a
-    choice of this course for drawing, not a law.
+    index. The default 0.45 sits between the equiangular cosine κ(n) (below
+    1/π ≈ 0.32 for every n) and the cluster's cosine at the cluster+outlier
+    attractor (0.58 at n = 8, 0.87 at n = 16, 0.96 at n = 32): a choice of this
+    course for drawing, not a law.
     """
     C = metrics.cosines(G)
     threshold = _validation.check_real(threshold, "threshold", low=-1.0)
@@ -194,7 +195,7 @@ def groups(G, threshold: float = 0.6) -> list[tuple[int, ...]]:
     return [tuple(v) for _, v in sorted(out.items())]
 
 
-def branching_history(grams, threshold: float = 0.6) -> list[list[tuple[int, ...]]]:
+def branching_history(grams, threshold: float = 0.45) -> list[list[tuple[int, ...]]]:
     """:func:`groups` at every layer of ``grams`` (shape ``(depth + 1, n, n)``)."""
     grams = _validation.as_float_array(grams, "grams")
     if grams.ndim != 3:

@@ -20,9 +20,10 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bnteach import metrics, plotting, simulate, theory
+from bnteach import meanfield, metrics, plotting, simulate, theory, tree
 
-__all__ = ["network_explorer", "layer_viewer", "variance_explorer", "METRICS", "INPUTS", "SCALINGS"]
+__all__ = ["network_explorer", "layer_viewer", "variance_explorer", "tree_explorer",
+           "METRICS", "INPUTS", "SCALINGS"]
 
 
 def _mean_abs_cos(G):
@@ -325,5 +326,74 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
                                  description="weight variance", style=wide),
         seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
                                     style=wide),
+    )
+    return widgets.interactive(show, **controls)
+
+
+TREE_FRESH = [4, 8, 16, 32, 62]
+TREE_DEPTH = 400
+
+
+@functools.lru_cache(maxsize=64)
+def _split_run(n: int, m: int, fresh: int, seed: int):
+    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram)."""
+    return meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+
+
+def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
+                  layer: int = 150) -> widgets.interactive:
+    """Branching in the course's tree model: a split tree through the infinitely wide network.
+
+    Starts from two orthogonal groups of ``m`` and ``n − m`` identical samples with a
+    ``1e-4`` spread in ``fresh`` new directions (:func:`bnteach.tree.split_gram`) and
+    iterates the wide RC+ReLU map. Left: the branching diagram (groups of samples
+    with cosine above 0.45, :func:`bnteach.tree.groups`) up to the chosen layer.
+    Right: the cosine matrix at that layer. The layer slider only changes the view.
+    The batch size ``n`` (8, 16 or 32) is fixed when the explorer is made.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        ``.result`` is a one-line summary: the groups' sizes and the geometry.
+    """
+    from bnteach import _validation
+
+    if n not in (8, 16, 32):
+        raise ValueError(f"The 'n' parameter must be one of [8, 16, 32]; got {n!r}.")
+    _validation.check_int(m, "m", low=1, high=n // 2)
+    if fresh not in TREE_FRESH:
+        raise ValueError(f"The 'fresh' parameter must be one of {TREE_FRESH}; got {fresh!r}.")
+    _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
+    _validation.check_int(layer, "layer", low=0, high=TREE_DEPTH)
+    wide = {"description_width": "initial"}
+    m_slider = widgets.IntSlider(value=m, min=1, max=n // 2, continuous_update=False,
+                                 description="small group m (samples)", style=wide)
+
+    def show(m, fresh, seed, layer):
+        grams = _split_run(n, m, fresh, seed)
+        shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
+        history = tree.branching_history(grams[shown])
+        with plotting.style():
+            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
+                                              gridspec_kw={"width_ratios": [1.4, 1]})
+            plotting.plot_branching(history, layers=shown, ax=left)
+            left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
+            plotting.plot_cosines(metrics.cosines(grams[layer]), ax=right,
+                                  title=f"cosines at layer {layer}")
+            plt.show()
+        sizes = sorted((len(g) for g in history[-1]), reverse=True)
+        summary = (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
+                   f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(grams, layer))
+        print(summary)
+        return summary
+
+    controls = dict(
+        m=m_slider,
+        fresh=widgets.SelectionSlider(options=TREE_FRESH, value=fresh, continuous_update=False,
+                                      description="fresh directions (spread)", style=wide),
+        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
+                                    style=wide),
+        layer=widgets.IntSlider(value=layer, min=0, max=TREE_DEPTH, continuous_update=False,
+                                description="layer (depth)", style=wide),
     )
     return widgets.interactive(show, **controls)

@@ -48,11 +48,13 @@ def _fresh():
     bw._simulate.cache_clear()
     bw._curve.cache_clear()
     bw._raw_norms.cache_clear()
+    bw._split_run.cache_clear()
     yield
     plt.close("all")
     bw._simulate.cache_clear()
     bw._curve.cache_clear()
     bw._raw_norms.cache_clear()
+    bw._split_run.cache_clear()
 
 
 @pytest.fixture
@@ -426,3 +428,51 @@ def test_variance_two_alpha_keeps_norms_he_shrinks_them():
 def test_variance_explorer_bad_starting_values(kwargs, message):
     with pytest.raises(ValueError, match=message):
         bw.variance_explorer(**kwargs)
+
+
+# -- lesson 5: tree_explorer ------------------------------------------------------------------
+
+TREE_LABELS = {"m": "small group m (samples)", "fresh": "fresh directions (spread)",
+               "seed": "seed", "layer": "layer (depth)"}
+
+
+def test_tree_explorer_controls_extremes(callback_errors):
+    w = bw.tree_explorer(n=8, m=2, layer=20)
+    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
+    assert set(TREE_LABELS.values()) <= set(by_label)
+    for name, label in TREE_LABELS.items():
+        control = by_label[label]
+        ends = (control.options[0], control.options[-1]) if hasattr(control, "options") else (
+            control.min, control.max)
+        for value in ends:
+            if control.value == value:
+                continue
+            before = len(plt.get_fignums())
+            control.value = value
+            assert w.kwargs[name] == value and len(plt.get_fignums()) == before + 1
+            assert w.result.startswith("split tree") and "\n" not in w.result
+    assert not callback_errors()
+
+
+def test_tree_explorer_layer_is_a_view(monkeypatch, callback_errors):
+    calls = []
+    real = bw.meanfield.run
+    monkeypatch.setattr(bw.meanfield, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    bw._split_run.cache_clear()
+    w = bw.tree_explorer(n=8, m=1, layer=10)
+    layer = next(c for c in w.children if getattr(c, "description", "") == "layer (depth)")
+    for value in (0, 200, 400):
+        layer.value = value
+    assert len(calls) == 1 and not callback_errors()
+    assert "2 group(s) of sizes [7, 1]" in w.result       # the single outlier stays apart
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(n=12), r"The 'n' parameter must be one of \[8, 16, 32\]"),
+    (dict(m=9), r"The 'm' parameter must be an int in the range \[1, 8\]"),
+    (dict(fresh=5), r"The 'fresh' parameter must be one of \[4, 8, 16, 32, 62\]"),
+    (dict(layer=401), r"The 'layer' parameter must be an int in the range \[0, 400\]"),
+])
+def test_tree_explorer_bad_starting_values(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        bw.tree_explorer(**kwargs)
