@@ -33,7 +33,13 @@ __all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap"
 def gram(X) -> np.ndarray:
     """The Gram matrix ``X.T @ X`` of shape ``(n, n)`` of a representation ``X`` of shape ``(d, n)``."""
     X = _validation.check_batch(X, "X")
-    return X.T @ X  # (n, d) @ (d, n) -> (n, n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = X.T @ X  # (n, d) @ (d, n) -> (n, n)
+    if not np.all(np.isfinite(G)):
+        raise ValueError(f"X.T @ X overflows float64: the entries of X are too large (max |X| is "
+                         f"{np.abs(X).max():.3g}). Divide X by a constant first; angles and ranks "
+                         f"do not depend on the scale.")
+    return G
 
 
 def cosines(G) -> np.ndarray:
@@ -41,9 +47,15 @@ def cosines(G) -> np.ndarray:
 
     Raises ``ValueError`` if a sample has zero norm (its angles are undefined).
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     _validation.check_nonzero_columns(G)
     return _cosines(G)
+
+
+def _unit(G) -> np.ndarray:
+    """A checked Gram matrix times an exact power of two: same angles, ranks and ratios, and
+    no overflow or underflow in the squares and sums of entries near 1e300 or 1e-300."""
+    return _validation.scale_out(_validation.check_gram(G), even=True)[0]
 
 
 def _cosines(G: np.ndarray) -> np.ndarray:
@@ -61,11 +73,13 @@ def numerical_rank(G, rtol: float = 1e-10) -> int:
     default tolerance, near machine precision, never shows a collapse that leaves
     rounding noise behind.)
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     rtol = _validation.check_real(rtol, "rtol", low=0.0)
     eig = np.linalg.eigvalsh(G)
     top = eig[-1]
-    return 0 if top <= 0 else int(np.count_nonzero(eig > rtol * top))
+    with np.errstate(over="ignore"):             # rtol near 1e308: nothing is above inf
+        threshold = rtol * top
+    return 0 if top <= 0 else int(np.count_nonzero(eig > threshold))
 
 
 def soft_rank(G) -> float:
@@ -75,7 +89,7 @@ def soft_rank(G) -> float:
     Daneshmand et al. (2020), since ``X Xᵀ`` and ``Xᵀ X`` share their non-zero
     eigenvalues. Smooth, so it shows a collapse that the numerical rank misses.
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     norm2 = float(np.sum(G * G))
     if norm2 == 0.0:
         raise ValueError("soft_rank: G is all zeros, so the batch spans nothing; its rank is 0.")
@@ -89,7 +103,7 @@ def orthogonality_gap(G) -> float:
     batch on one line with equal norms. Their Theorem 1 bounds its expectation
     after ℓ rescaled linear layers by ``2(1 − 2α/3)^ℓ + 3n/(α√d)``.
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     tr = np.trace(G)
     if tr <= 0:
         raise ValueError("orthogonality_gap: G is all zeros (trace 0), so G/tr(G) is undefined.")
@@ -116,7 +130,7 @@ def cosine_spread(G, target=None) -> float:
         of *any* centered batch of equal norms is exactly ``-1/(n-1)``, because
         ``‖Σ_i x_i‖² = 0`` (derived in this course, checked numerically in lesson 2).
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     _validation.check_nonzero_columns(G)
     pairs = _cosines(G)[np.triu_indices(len(G), 1)]
     if target is None:
@@ -150,7 +164,7 @@ def outlier_stats(G) -> OutlierStats:
     OutlierStats
         A named tuple of Python numbers ``(index, outlier_cos, cluster_cos, norm_ratio)``.
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     _validation.check_nonzero_columns(G)
     C = _cosines(G)
     n = len(G)
@@ -174,10 +188,10 @@ def centered_norms(G) -> np.ndarray:
     vector, hence (on average) the largest norm after the ReLU: "rich get
     richer" (lesson 4; derived in this course, checked numerically).
     """
-    G = _validation.check_gram(G)
+    G, k = _validation.scale_out(_validation.check_gram(G), even=True)  # k even: exact sqrt
     C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
     C = C - C.mean(axis=1, keepdims=True)
-    return np.sqrt(np.clip(np.diag(C), 0.0, None))
+    return np.ldexp(np.sqrt(np.clip(np.diag(C), 0.0, None)), k // 2)
 
 
 def cluster_spread(G, members=None) -> float:
@@ -193,7 +207,7 @@ def cluster_spread(G, members=None) -> float:
     In the cluster+outlier state one wide RC+ReLU layer multiplies a small spread
     by α(n) = n²/(n² − 2n + 2) (lesson 4; derived in this course, checked numerically).
     """
-    G = _validation.check_gram(G)
+    G = _unit(G)
     _validation.check_nonzero_columns(G)
     n = len(G)
     if members is None:
@@ -232,7 +246,13 @@ def per_layer(metric, grams) -> np.ndarray:
     if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
         raise ValueError(f"grams must have shape (depth + 1, n, n), a Gram matrix per layer; "
                          f"got shape {grams.shape}. For a single matrix call the metric directly.")
-    return np.array([metric(G) for G in grams], dtype=float)
+    values = []
+    for layer, G in enumerate(grams):
+        try:
+            values.append(metric(G))
+        except (ValueError, TypeError) as err:   # say which layer, in the caller's terms
+            raise type(err)(f"grams[{layer}]: {err}") from None
+    return np.array(values, dtype=float)
 
 
 def _format_components(components) -> str:
@@ -253,24 +273,31 @@ def describe(traj, layer: int = -1) -> str:
     grams = _validation.as_float_array(grams, "traj.grams")
     if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
         raise ValueError(f"describe needs a Trajectory or an array of Gram matrices of shape "
-                         f"(depth + 1, n, n); got shape {grams.shape}.")
+                         f"(depth + 1, n, n); got shape {grams.shape}. Pass what "
+                         f"simulate.run or meanfield.run returned as traj.")
     depth = len(grams) - 1
     layer = _validation.check_int(layer, "layer", low=-depth - 1, high=depth) % (depth + 1)
-    G = _validation.check_gram(grams[layer], f"grams[{layer}]")
+    G = _validation.scale_out(_validation.check_gram(grams[layer], f"traj.grams[{layer}]"),
+                              even=True)[0]
+    if not np.any(G):
+        raise ValueError(f"traj.grams[{layer}] is all zeros: the batch spans nothing to describe.")
     n = len(G)
     config = getattr(traj, "config", None)
     if config is None:
         head = f"wide limit, batch {n}"
     else:
         head = f"{_format_components(config.components)}, width {config.width}, batch {n}"
-    parts = [f"{head}, layer {layer} of {depth}: soft rank {soft_rank(G):.2f}",
-             f"rank {numerical_rank(G)}"]
-    if np.all(np.diag(G) > 0):
-        C = _cosines(G)
-        parts.append(f"mean cosine {C[np.triu_indices(n, 1)].mean():+.3f}")
-        s = outlier_stats(G)
-        parts.append(f"largest sample #{s.index} at {s.norm_ratio:.2f}x the others' mean norm, "
-                     f"max |cos| to them {s.outlier_cos:.3f}")
-    else:
-        parts.append(f"{int(np.sum(np.diag(G) <= 0))} zero sample(s)")
+    try:
+        parts = [f"{head}, layer {layer} of {depth}: soft rank {soft_rank(G):.2f}",
+                 f"rank {numerical_rank(G)}"]
+        if np.all(np.diag(G) > 0):
+            C = _cosines(G)
+            parts.append(f"mean cosine {C[np.triu_indices(n, 1)].mean():+.3f}")
+            s = outlier_stats(G)
+            parts.append(f"largest sample #{s.index} at {s.norm_ratio:.2f}x the others' mean "
+                         f"norm, max |cos| to them {s.outlier_cos:.3f}")
+        else:
+            parts.append(f"{int(np.sum(np.diag(G) <= 0))} zero sample(s)")
+    except ValueError as err:                     # say which matrix, in the caller's terms
+        raise ValueError(f"traj.grams[{layer}]: {err}") from None
     return "; ".join(parts) + "."
