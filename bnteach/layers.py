@@ -51,7 +51,8 @@ def recenter(Z) -> np.ndarray:
         Introduced in ``lessons/02_recentering.ipynb``.
     """
     Z = _validation.check_batch(Z, "Z")
-    return _recenter(Z)
+    with np.errstate(over="ignore", invalid="ignore"):      # near 1e308 the mean overflows
+        return _check_overflow(_recenter(Z), "Z", "recentering")
 
 
 def rescale(Z, eps: float = 0.0) -> np.ndarray:
@@ -130,15 +131,25 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
                          f"so that W @ X is defined; got W of shape {W.shape}. Did you mean W.T?")
     _validation._check_finite(W, "W")
     components = _validation.check_components(components)
-    Z = W @ X  # (d, d_in) @ (d_in, n) -> (d, n)
-    if "rs" in components:
-        # A zero row would be an error in rescale(); report it in the layer's terms.
-        if not np.all(np.any(_recenter(Z) if "rc" in components else Z, axis=1)):
-            raise ValueError("bn_layer: a neuron's pre-activations are constant over the batch, "
-                             "so rescaling divides by zero. This happens when W has a zero row "
-                             "or the batch's samples are identical; use rescale(Z, eps=...) "
-                             "by hand if you need an epsilon.")
-    return apply_components(Z, components)
+    with np.errstate(over="ignore", invalid="ignore"):   # refused below if it overflows
+        Z = _check_overflow(W @ X, "W and X", "W @ X")  # (d, d_in) @ (d_in, n) -> (d, n)
+        if "rs" in components:
+            # A zero row would be an error in rescale(); report it in the layer's terms.
+            if not np.all(np.any(_recenter(Z) if "rc" in components else Z, axis=1)):
+                raise ValueError("bn_layer: a neuron's pre-activations are constant over the "
+                                 "batch, so rescaling divides by zero. This happens when W has a "
+                                 "zero row or the batch's samples are identical; use "
+                                 "rescale(Z, eps=...) by hand if you need an epsilon.")
+        return _check_overflow(apply_components(Z, components), "W and X", "the layer")
+
+
+def _check_overflow(out: np.ndarray, name: str, what: str) -> np.ndarray:
+    """Refuse a result that left float64's range (inputs were finite, so it overflowed)."""
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} overflows float64: the entries of {name} are too large "
+                         f"(near 1e308). Divide by a constant first; angles and ranks do not "
+                         f"depend on the scale.")
+    return out
 
 
 # -- internal, unchecked versions (used by simulate and meanfield) -------------------------
@@ -149,8 +160,20 @@ def _recenter(Z: np.ndarray) -> np.ndarray:
 
 def _rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
     """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
-    rms = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True) + eps)
+    with np.errstate(over="ignore", under="ignore"):
+        ms = np.mean(Z * Z, axis=1, keepdims=True)                      # (d, 1)
+    # Rows whose squares overflow (entries near 1e300), or underflow with eps = 0 (entries
+    # near 1e-300): measure them in units of their largest entry instead (eps is negligible).
+    redo = np.isinf(ms[:, 0]) | ((eps == 0) & (ms[:, 0] < _TINY) & np.any(Z, axis=1))
+    rms = np.sqrt(ms + eps)
+    if np.any(redo):
+        top = np.max(np.abs(Z[redo]), axis=1, keepdims=True)
+        unit = Z[redo] / top
+        rms[redo] = top * np.sqrt(np.mean(unit * unit, axis=1, keepdims=True))
     return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
+
+
+_TINY = np.finfo(np.float64).tiny
 
 
 def _relu(Z: np.ndarray) -> np.ndarray:
