@@ -46,7 +46,11 @@ def relu_cosine(c):
     the normalized degree-1 arc-cosine kernel (Cho and Saul, 2009). Works elementwise;
     ``c`` is clipped to [−1, 1] first. Maps −1 to 0, 0 to 1/π and 1 to 1.
     """
-    c = np.clip(_validation.as_float_array(c, "c"), -1.0, 1.0)
+    c = _validation.as_float_array(c, "c")
+    if np.any(np.isnan(c)):
+        raise ValueError(f"c must hold cosines (inf is clipped to ±1); entry "
+                         f"{tuple(int(i) for i in np.argwhere(np.isnan(c))[0])} is nan.")
+    c = np.clip(c, -1.0, 1.0)
     theta = np.arccos(c)
     sin_theta = np.sqrt((1.0 - c) * (1.0 + c))  # = sin(arccos c), exactly 0 at c = ±1
     out = (sin_theta + (np.pi - theta) * c) / np.pi
@@ -62,7 +66,7 @@ def simplex_cosine(n):
     equal norms is exactly this value, so it is the spread that shows convergence.
     """
     n = _batch_size(n)
-    return -1.0 / (n - 1)
+    return -1 / (n - 1)        # int / int: exact for any int, even one beyond float range
 
 
 def kappa(n):
