@@ -56,6 +56,7 @@ def _tanh_kernel(C: np.ndarray) -> np.ndarray:
 
 
 def _normalize(G: np.ndarray) -> np.ndarray:
+    G = _validation.scale_out(G)[0]     # exact; the trace of entries near 1e308 stays finite
     return G * (len(G) / np.trace(G))
 
 
@@ -83,18 +84,32 @@ def _step(G: np.ndarray, components: tuple[str, ...], weight_var: float) -> np.n
     return C
 
 
-def _check_input(G0, components):
-    G0 = _validation.check_gram(G0, "G")
+def _check_input(G0, components, weight_var, name):
+    G0 = _validation.check_gram(G0, name)
     components = _check_components(components)
-    if np.trace(G0) <= 0:
-        raise ValueError("G is all zeros: the batch has no direction to follow.")
+    weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
+    # The checks and relu/linear layers are scale-free: work on G0 times an exact power of
+    # two (k even, so square roots scale exactly too), which keeps entries near 1e308 or
+    # 1e-308 from overflowing or underflowing. tanh layers depend on the scale.
+    unit = _validation.scale_out(G0, even=True)[0]
+    if np.trace(unit) <= 0:
+        raise ValueError(f"{name} is all zeros: the batch has no direction to follow.")
     if "rc" in components:
-        centered = G0 - G0.mean(axis=0, keepdims=True)
+        centered = unit - unit.mean(axis=0, keepdims=True)
         centered = centered - centered.mean(axis=1, keepdims=True)
-        if np.trace(centered) <= 1e-12 * np.trace(G0):
-            raise ValueError("G describes a batch of identical samples: recentering maps it to "
-                             "zero. Give the samples different directions or norms.")
-    return G0, components
+        if np.trace(centered) <= 1e-12 * np.trace(unit):
+            raise ValueError(f"{name} describes a batch of identical samples: recentering maps "
+                             f"it to zero. Give the samples different directions or norms.")
+    if components[-1] != "tanh":
+        # relu and linear layers are positively homogeneous and their output is normalized:
+        # the weight variance cancels, so use the default's (a huge one would only overflow).
+        return unit, components, 2.0
+    with np.errstate(over="ignore"):
+        if not np.isfinite(4 * np.sum(np.abs(weight_var * G0))):   # P C P stays finite too
+            raise ValueError(f"weight_var * {name} overflows float64 (max |{name}| is "
+                             f"{np.abs(G0).max():.3g}): a tanh layer depends on this scale. "
+                             f"Pass a smaller {name} or weight_var.")
+    return G0, components, weight_var
 
 
 def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
@@ -119,11 +134,10 @@ def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray
         tanh, whose output depends on the input's scale, the next layer's
         per-neuron Gram matrix itself (not rescaled), so that steps chain exactly.
     """
-    G, components = _check_input(G, components)
-    weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
+    G, components, weight_var = _check_input(G, components, weight_var, "G")
     K = _step(G, components, weight_var)
     if np.trace(K) <= 0:
-        raise ValueError("the layer maps this batch to zero (every pre-activation is <= 0).")
+        raise ValueError("the layer maps the batch G to zero (every pre-activation is <= 0).")
     return K if components[-1] == "tanh" else _normalize(K)
 
 
@@ -154,16 +168,16 @@ def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -
     >>> round(float(metrics.cosines(grams[1])[0, 1]), 4)   # kappa(8)
     0.2501
     """
-    G0, components = _check_input(G0, components)
+    G0, components, weight_var = _check_input(G0, components, weight_var, "G0")
     depth = _validation.check_int(depth, "depth", low=0)
-    weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
     grams = np.empty((depth + 1,) + G0.shape)
     grams[0] = _normalize(G0)
     G = G0
     for layer in range(1, depth + 1):
         K = _step(G, components, weight_var)
         if np.trace(K) <= 0:
-            raise ValueError(f"layer {layer} maps the batch to zero (every pre-activation <= 0).")
+            raise ValueError(f"layer {layer} maps the batch G0 to zero (every pre-activation "
+                             f"<= 0).")
         grams[layer] = _normalize(K)
         G = K if components[-1] == "tanh" else grams[layer]
     return grams
