@@ -88,7 +88,7 @@ CASES = [
     ("zero batch: run", lambda: simulate.run(np.zeros((3, 4)), 1), ValueError,
      r"X0 is all zeros: the batch has no direction to follow\."),
     ("zero gram: meanfield", lambda: meanfield.run(np.zeros((3, 3)), 1), ValueError,
-     r"G is all zeros: the batch has no direction to follow\."),
+     r"G0 is all zeros: the batch has no direction to follow\."),
     ("zero gram: soft_rank", lambda: metrics.soft_rank(np.zeros((2, 2))), ValueError,
      r"soft_rank: G is all zeros, so the batch spans nothing; its rank is 0\."),
     ("zero gram: orthogonality_gap", lambda: metrics.orthogonality_gap(np.zeros((2, 2))),
@@ -216,7 +216,7 @@ CASES = [
      r"X0's columns are all identical, so recentering maps the batch to zero\. Give the samples "
      r"different directions or norms\."),
     ("identical samples in meanfield", lambda: meanfield.run(np.ones((3, 3)), 2), ValueError,
-     r"G describes a batch of identical samples: recentering maps it to zero\."),
+     r"G0 describes a batch of identical samples: recentering maps it to zero\."),
     ("batch_from_gram width", lambda: simulate.batch_from_gram(G_OK, width=1), ValueError,
      r"The 'width' parameter must be at least the rank of G \(3\) to hold the batch; got 1\."),
 ]
@@ -246,7 +246,7 @@ def test_a_layer_that_kills_the_batch_is_reported():
             messages.add(str(err))
     assert messages == {"run: layer 1 mapped the whole batch to zero (every neuron was inactive "
                         "on every sample), so there is nothing to follow. Use a wider network "
-                        "or another seed."}
+                        "(width) or another seed (rng)."}
 
 
 # -- the helpers themselves -----------------------------------------------------------------
