@@ -35,8 +35,8 @@ __all__ = ["lca_level", "tree_gram", "tree_cosines", "tree_step", "tree_run", "s
 def _depth_of(n: int) -> int:
     k = n.bit_length() - 1
     if n < 2 or n != 2 ** k:
-        raise ValueError(f"A tree batch has n = 2**k samples (k >= 1); got n = {n}. "
-                         f"Use n = 2, 4, 8, 16, ...")
+        raise ValueError(f"G must be a tree batch: a tree batch has n = 2**k samples (k >= 1); "
+                         f"got n = {n}. Use n = 2, 4, 8, 16, ...")
     return k
 
 
@@ -182,7 +182,7 @@ def groups(G, threshold: float = 0.45) -> list[tuple[int, ...]]:
     threshold = _validation.check_real(threshold, "threshold", low=-1.0)
     n = len(C)
     label = np.arange(n)
-    linked = C > threshold
+    linked = (C > threshold) | np.eye(n, dtype=bool)   # a sample is always in its own group
     changed = True
     while changed:                       # propagate the smallest label along edges
         new = np.array([label[linked[i]].min() for i in range(n)])
@@ -200,4 +200,10 @@ def branching_history(grams, threshold: float = 0.45) -> list[list[tuple[int, ..
     grams = _validation.as_float_array(grams, "grams")
     if grams.ndim != 3:
         raise ValueError(f"grams must have shape (depth + 1, n, n); got {grams.shape}.")
-    return [groups(G, threshold) for G in grams]
+    history = []
+    for layer, G in enumerate(grams):
+        try:
+            history.append(groups(G, threshold))
+        except (ValueError, TypeError) as err:   # say which layer, in the caller's terms
+            raise type(err)(f"grams[{layer}]: {err}") from None
+    return history
