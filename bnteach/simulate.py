@@ -244,17 +244,19 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
                 raise ValueError(f"run: layer {layer} mapped the whole batch to zero (every "
                                  f"neuron was inactive on every sample), so there is nothing to "
                                  f"follow. Use a wider network (width) or another seed (rng).")
-            top = np.max(np.abs(X))
-            factor = top * np.sqrt(np.sum((X / top) ** 2) / n)
+            top = np.max(np.abs(X))                # measure X in units of its largest entry
+            unit = X / top
+            rel = np.sqrt(np.sum(unit * unit) / n)
+            log_factor, Xn = np.log(top) + np.log(rel), unit / rel
         else:
             factor = np.sqrt(sq / n)
+            log_factor, Xn = np.log(factor), X / factor
         # The raw layer is exp(log_s) times this one when the layer is positively homogeneous
         # in its input and was fed a rescaled input; RS forgets the input's scale, and tanh
         # layers are fed the raw input, so then the scale starts afresh.
         inherited = log_s if (layer > 0 and scale_free and "rs" not in components) else 0.0
-        log_s = inherited + np.log(factor)
+        log_s = inherited + log_factor
         log_scale[layer] = log_s
-        Xn = X / factor
         grams[layer] = Xn.T @ Xn                                  # (n, n), trace n
         if scale_free:
             X = Xn

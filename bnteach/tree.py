@@ -136,7 +136,11 @@ def tree_step(cosines) -> np.ndarray:
     the tree's symmetries act transitively on its leaves, so the output is again a
     tree batch of equal norms (derived in this course, checked numerically).
     """
-    G = meanfield.step(tree_gram(cosines))
+    G0 = tree_gram(cosines)
+    try:
+        G = meanfield.step(G0)
+    except ValueError as err:       # e.g. all cosines 1: identical samples; in the caller's terms
+        raise ValueError(f"cosines {np.asarray(cosines, dtype=float).tolist()}: {err}") from None
     return tree_cosines(G, check=False)
 
 
@@ -144,7 +148,10 @@ def tree_run(cosines, depth: int) -> np.ndarray:
     """Iterate :func:`tree_step`; returns the level cosines, shape ``(depth + 1, k)``."""
     depth = _validation.check_int(depth, "depth", low=0)
     G0 = tree_gram(cosines)
-    grams = meanfield.run(G0, depth)
+    try:
+        grams = meanfield.run(G0, depth)
+    except ValueError as err:       # e.g. all cosines 1: identical samples; in the caller's terms
+        raise ValueError(f"cosines {np.asarray(cosines, dtype=float).tolist()}: {err}") from None
     return np.array([tree_cosines(G, check=False) for G in grams])
 
 
