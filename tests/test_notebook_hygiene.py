@@ -1,8 +1,8 @@
 """The committed lessons are clean, navigable, offline and checked.
 
 Fix most failures with ``python -m bnteach.tools.notebooks clean`` (outputs,
-metadata) or ``... nav`` (navigation cells); ``... bless`` re-executes and
-cleans. See that module for the conventions.
+metadata) or ``... nav`` (the generated navigation and launch cells); ``... bless``
+re-executes, cleans and regenerates. See that module for the conventions.
 """
 
 from __future__ import annotations
@@ -77,12 +77,49 @@ def test_metadata_and_size(notebook):
 
 def test_navigation_cells_top_and_bottom(notebook):
     path, nb = notebook
+    if tool.is_template(path.name):
+        assert not any(tool.NAV_TAG in _tags(c) for c in nb["cells"]), (
+            f"{path.name}: a template is not in the lesson sequence and has no navigation "
+            f"cells; `nav` adds them once the copy is listed in LESSONS")
+        return
     expected = tool.navigation_markdown(path.name, {p.name for p in NOTEBOOKS})
     first, last = nb["cells"][0], nb["cells"][-1]
     for where, cell in (("first", first), ("last", last)):
         assert tool.NAV_TAG in _tags(cell) and _src(cell) == expected, (
             f"{path.name}: the {where} cell should be the navigation line {expected!r}; run "
             f"`python -m bnteach.tools.notebooks nav`")
+
+
+def test_launch_cells_follow_the_title(notebook):
+    path, nb = notebook
+    titles = [i for i, c in enumerate(nb["cells"]) if tool._is_title(c)]
+    assert titles, f"{path.name}: no title cell"
+    launch = [i for i, c in enumerate(nb["cells"]) if tool.LAUNCH_TAG in _tags(c)]
+    fix = "run `python -m bnteach.tools.notebooks nav` and commit"
+    assert launch == [titles[0] + 1, titles[0] + 2], (
+        f"{path.name}: the two launch cells must come right after the title; {fix}")
+    for cell, expected in zip((nb["cells"][i] for i in launch), tool.launch_cells(path.name)):
+        assert cell["id"] == expected["id"] and cell["cell_type"] == expected["cell_type"], (
+            f"{path.name}: launch cell {cell.get('id')!r}; {fix}")
+        assert _src(cell) == expected["source"], (
+            f"{path.name}: launch cell {cell['id']!r} differs from what bnteach/_meta.py "
+            f"generates (edit that file, never the cell); {fix}")
+
+
+def _is_generated_install_cell(path, cell):
+    """The one cell allowed to name pip and the repository: generated, and unchanged."""
+    return (cell.get("id") == tool.LAUNCH_IDS[1] and tool.LAUNCH_TAG in _tags(cell)
+            and _src(cell) == tool.launch_code())
+
+
+def test_the_install_cell_is_guarded(notebook):
+    path, nb = notebook
+    (cell,) = [c for c in nb["cells"] if c.get("id") == tool.LAUNCH_IDS[1]]
+    lines = _src(cell).splitlines()
+    pip = [i for i, line in enumerate(lines) if "pip install" in line]
+    assert pip and lines[pip[0] - 1].strip() == "except ImportError:", (
+        f"{path.name}: pip may run only when bnteach cannot be imported")
+    assert lines[pip[0] - 3].strip() == "try:" and lines[pip[0] - 2].strip() == "import bnteach"
 
 
 def test_every_lesson_is_linked_from_the_index():
@@ -133,6 +170,8 @@ def test_code_cells_are_offline_and_use_no_global_random_state(notebook):
         if cell["cell_type"] != "code":
             continue
         src = _src(cell)
+        if _is_generated_install_cell(path, cell):
+            continue  # pip runs only where bnteach is missing: never under nbval or Binder
         for bad in ("http://", "https://", "pip install", "urllib", "requests.", "wget", "curl "):
             assert bad not in src, f"{path.name} cell {i}: network use ({bad!r}) in a lesson"
         assert not re.search(r"np\.random\.(seed|rand|randn|randint|normal|uniform|choice|"
@@ -146,3 +185,11 @@ def test_figure_cells_end_with_show(notebook):
         src = _src(cell)
         if cell["cell_type"] == "code" and re.search(r"bp\.plot_|plt\.subplots|\.loglog\(", src):
             assert "plt.show()" in src, f"{path.name} cell {i}: end a figure cell with plt.show()"
+
+
+def test_only_the_unchanged_generated_install_cell_may_use_pip():
+    cell = tool.launch_cells("01_linear_networks.ipynb")[1]
+    assert _is_generated_install_cell(None, cell)
+    for tampered in (dict(cell, source=cell["source"] + "\n%pip install requests"),
+                     dict(cell, id="another-id"), dict(cell, metadata={})):
+        assert not _is_generated_install_cell(None, tampered)

@@ -3,8 +3,13 @@
 Usage (from the repository root)::
 
     python -m bnteach.tools.notebooks clean [NOTEBOOK ...]   # strip outputs except checked cells
-    python -m bnteach.tools.notebooks nav                     # rewrite the navigation cells
-    python -m bnteach.tools.notebooks bless [NOTEBOOK ...]    # execute, then clean
+    python -m bnteach.tools.notebooks nav [NOTEBOOK ...]     # rewrite the generated cells
+    python -m bnteach.tools.notebooks bless [NOTEBOOK ...]   # execute, then clean and nav
+    python -m bnteach.tools.notebooks publish                # nav, plus README and CITATION.cff
+
+Lessons are built from scratch by builder scripts, so anything every lesson must
+carry is *generated* here, never hand-edited into a notebook: each generated
+cell has a fixed id and tag and is replaced, not duplicated, on every run.
 
 Conventions (tests/test_notebook_hygiene.py checks them):
 
@@ -13,7 +18,15 @@ Conventions (tests/test_notebook_hygiene.py checks them):
   is saved with no outputs and a null execution count;
 * no ``metadata.widgets`` (widget state would go stale), kernelspec ``python3``;
 * the first and last cells tagged ``navigation`` link to the previous lesson, the
-  index and the next lesson, in the order of :data:`LESSONS`.
+  index and the next lesson, in the order of :data:`LESSONS` (templates, whose
+  names start with ``_``, get none: they are not part of the sequence);
+* right after the title, two cells tagged ``launch`` (ids ``launch-badges`` and
+  ``launch-install``): the Colab badge (and, in the index, the Binder badge) and
+  a guarded cell that installs the package from the repository address only
+  where ``bnteach`` is missing. It never touches the network where the course
+  is installed (nbval, Binder, a local install). The address comes from
+  :mod:`bnteach._meta`, the one place it is set; ``publish`` also rewrites the
+  README's Binder badge and ``CITATION.cff`` from it.
 
 With no NOTEBOOK arguments, the tools act on every notebook in ``lessons/``.
 """
@@ -22,11 +35,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
+
+from bnteach import _meta
 
 CHECK = "NBVAL_CHECK_OUTPUT"
 NAV_TAG = "navigation"
-LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+LAUNCH_TAG = "launch"
+LAUNCH_IDS = ("launch-badges", "launch-install")
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS_DIR = ROOT / "lessons"
+README = ROOT / "README.md"
+CITATION = ROOT / "CITATION.cff"
+README_BEGIN = ("<!-- launch-badges: generated from bnteach/_meta.py by "
+                "`python -m bnteach.tools.notebooks publish`; edit that file, not these lines -->")
+README_END = "<!-- /launch-badges -->"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 #: The course in order: (notebook, title).
 LESSONS = [
@@ -107,6 +133,90 @@ def set_navigation(nb: dict, name: str, available=None) -> dict:
     return nb
 
 
+def is_template(name: str) -> bool:
+    """Templates (``_template.ipynb``) are run by the tests but are not lessons."""
+    return Path(name).name.startswith("_")
+
+
+def binder_badge(repository=None, release=None) -> str:
+    """Markdown of the Binder launch badge (README and course index)."""
+    url = _meta.binder_url(repository, release)
+    return f"[![Launch the course on Binder]({BINDER_BADGE})]({url})"
+
+
+def launch_markdown(name: str, repository=None, release=None) -> str:
+    """The badge cell of notebook ``name``: Colab (and Binder in the index)."""
+    colab = (f"[![Open this notebook in Colab]({COLAB_BADGE})]"
+             f"({_meta.colab_url(name, repository, release)})")
+    badges = f"{binder_badge(repository, release)} {colab}" if name == LESSONS[0][0] else colab
+    return (f"{badges}\n\n"
+            f"*On Colab, run the next cell first: it installs the course package. "
+            f"Anywhere the course is already installed it does nothing.*")
+
+
+def launch_code(repository=None, release=None) -> str:
+    """The guarded install cell: pip runs only where ``bnteach`` cannot be imported."""
+    requirement = _meta.pip_requirement(repository, release)
+    return ("# Installs the course package only where it is missing (e.g. on Colab).\n"
+            "try:\n"
+            "    import bnteach\n"
+            "except ImportError:\n"
+            f"    %pip install --quiet \"{requirement}\"")
+
+
+def launch_cells(name: str, repository=None, release=None) -> list[dict]:
+    """The two generated launch cells of notebook ``name``, as stored in it."""
+    return [
+        {"cell_type": "markdown", "id": LAUNCH_IDS[0], "metadata": {"tags": [LAUNCH_TAG]},
+         "source": launch_markdown(name, repository, release)},
+        {"cell_type": "code", "execution_count": None, "id": LAUNCH_IDS[1],
+         "metadata": {"tags": [LAUNCH_TAG]}, "outputs": [],
+         "source": launch_code(repository, release)},
+    ]
+
+
+def _is_title(cell) -> bool:
+    return cell["cell_type"] == "markdown" and re.search(r"(?m)^# \S", _source(cell)) is not None
+
+
+def set_launch(nb: dict, name: str) -> dict:
+    """Put the launch cells right after the title cell (replacing any old ones)."""
+    cells = [c for c in nb["cells"] if LAUNCH_TAG not in c.get("metadata", {}).get("tags", [])
+             and c.get("id") not in LAUNCH_IDS]
+    at = next((i + 1 for i, c in enumerate(cells) if _is_title(c)), 0)
+    nb["cells"] = cells[:at] + launch_cells(Path(name).name) + cells[at:]
+    return nb
+
+
+def generate(nb: dict, name: str, available=None) -> dict:
+    """All generated cells of a notebook: launch cells, then navigation."""
+    return set_navigation(set_launch(nb, name), name, available)
+
+
+def readme_block(repository=None, release=None) -> str:
+    """The README lines between (and including) the launch-badge markers."""
+    return f"{README_BEGIN}\n{binder_badge(repository, release)}\n{README_END}"
+
+
+_README_RE = re.compile(re.escape(README_BEGIN) + r"\n.*?" + re.escape(README_END), re.S)
+_CITATION_RE = re.compile(r"(?m)^repository-code: .*$")
+
+
+def publish_readme(text: str) -> str:
+    """``text`` (the README) with its launch-badge block regenerated."""
+    if len(_README_RE.findall(text)) != 1:
+        raise ValueError(f"README.md must hold exactly one block from {README_BEGIN!r} to "
+                         f"{README_END!r}; put the markers back where the badge goes.")
+    return _README_RE.sub(lambda m: readme_block(), text)
+
+
+def publish_citation(text: str) -> str:
+    """``text`` (CITATION.cff) with its ``repository-code`` line regenerated."""
+    if len(_CITATION_RE.findall(text)) != 1:
+        raise ValueError("CITATION.cff must hold exactly one 'repository-code:' line.")
+    return _CITATION_RE.sub(lambda m: f'repository-code: "{_meta.REPOSITORY}"', text)
+
+
 def read(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -134,16 +244,25 @@ def _paths(args) -> list[Path]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bnteach.tools.notebooks",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["clean", "nav", "bless"])
+    parser.add_argument("command", choices=["clean", "nav", "bless", "publish"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
+    if args.command == "publish":
+        if args.notebooks:
+            parser.error("publish takes no notebooks: it rewrites all of them")
+        for path, rewrite in ((README, publish_readme), (CITATION, publish_citation)):
+            path.write_text(rewrite(path.read_text(encoding="utf-8")), encoding="utf-8")
+            print(f"publish: {path.name}")
     for path in _paths(args.notebooks):
         nb = execute(path) if args.command == "bless" else read(path)
-        if args.command in ("nav", "bless"):
+        if args.command != "clean":
             available = {p.name for p in path.parent.glob("*.ipynb")}
-            nb = set_navigation(nb, path.name, available)
+            nb = generate(nb, path.name, available)
         write(clean(nb), path)
         print(f"{args.command}: {path.name}")
+    if args.command == "publish" and _meta.is_placeholder():
+        print(f"publish: note: the repository address is still the placeholder "
+              f"{_meta.REPOSITORY}; set REPOSITORY and RELEASE in bnteach/_meta.py first.")
     return 0
 
 
