@@ -1,0 +1,268 @@
+"""Build a static HTML site of the course: every lesson executed, figures included.
+
+``python -m bnteach build-html DEST`` (see :mod:`bnteach.cli`) calls
+:func:`build_html`. For readers who run nothing: each lesson is executed once
+from a fresh kernel and written as ``DEST/<lesson>.html``, with its figures
+embedded as images, and ``DEST/index.html`` links them all.
+
+Decisions, stated in ``INSTRUCTORS.md`` too:
+
+* **Exercise stubs stay stubs.** The lessons run exactly as a learner receives
+  them (copied with :func:`bnteach.cli.copy_lessons`, solutions included): the
+  stub's function raises ``NotImplementedError`` when called, its check cell
+  prints that the exercise is pending, and the hidden solution cell shows only
+  its guard, because ``%load`` acts in a live frontend only. A published site
+  therefore spoils no solution. Errors are allowed only in cells tagged
+  ``raises-exception`` (nbclient, like nbval and JupyterLab's Run All, goes on
+  after them); an error in any other cell fails the build.
+* **Widgets become static.** An explorer is replaced by the figure and text
+  it showed on its first view (nbclient records them in the widget state), a
+  list of its controls' starting values, and a note to run the notebook to
+  move them. The site loads no widget JavaScript, so it needs no network.
+* **Same interpreter.** The kernel is the Python running the build (like
+  nbval's ``--nbval-current-env``), so the lessons run against the installed
+  ``bnteach``, never against whatever a ``python3`` kernelspec points to.
+
+Needs nbclient, nbconvert and ipykernel (JupyterLab installs them); they are
+imported only when a build starts, so ``bnteach.cli`` stays standard-library
+only.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+
+__all__ = ["BuildError", "build_html", "notebook_title"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+STATIC_NOTE = ("Interactive explorer, shown here as a static snapshot of its first view. "
+               "Run this lesson (on Binder, on Colab or on your computer) to move its controls.")
+
+
+class BuildError(RuntimeError):
+    """The site could not be built: a dependency is missing or a lesson failed."""
+
+
+def _imports():
+    try:
+        import nbformat
+        from ipykernel import kernelspec as ipykernel_spec
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import KernelManager
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from nbconvert import HTMLExporter
+    except ImportError as exc:
+        raise BuildError(
+            f"build-html needs nbclient, nbconvert and ipykernel ({exc.name} is missing). "
+            f"Install them with: pip install nbclient nbconvert ipykernel "
+            f"(JupyterLab brings all three: pip install 'bnteach[lab]')."
+        ) from exc
+    return (nbformat, ipykernel_spec, KernelSpecManager, KernelManager, NotebookClient,
+            CellExecutionError, HTMLExporter)
+
+
+def notebook_title(nb: dict, default: str) -> str:
+    """The text of the notebook's first ``# `` heading."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            match = re.search(r"(?m)^# (.+)$", source)
+            if match:
+                return match.group(1).strip()
+    return default
+
+
+# -- widgets -> static outputs ------------------------------------------------------------
+
+def _model_refs(value):
+    """Model ids referenced (``IPY_MODEL_<id>``) anywhere inside a widget state value."""
+    if isinstance(value, str):
+        return [value[len("IPY_MODEL_"):]] if value.startswith("IPY_MODEL_") else []
+    if isinstance(value, list):
+        return [ref for item in value for ref in _model_refs(item)]
+    if isinstance(value, dict):
+        return [ref for item in value.values() for ref in _model_refs(item)]
+    return []
+
+
+def _descendants(state: dict, model_id: str) -> list[dict]:
+    """The model and every model below it, depth first, each once."""
+    seen, order, stack = set(), [], [model_id]
+    while stack:
+        mid = stack.pop()
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        model = state[mid]
+        order.append(model)
+        stack.extend(reversed(_model_refs(model.get("state", {}))))
+    return order
+
+
+def _control_text(model: dict) -> str | None:
+    """``"description = value"`` for a control with a description, else None."""
+    st = model.get("state", {})
+    label = st.get("description")
+    if not label or model.get("model_name") in ("ButtonModel", "LabelModel", "HTMLModel"):
+        return None
+    if "_options_labels" in st and st.get("index") is not None:
+        value = st["_options_labels"][st["index"]]
+    elif "value" in st:
+        value = st["value"]
+    else:
+        return None
+    return f"{label}: {value}"
+
+
+def _static_outputs(view_output: dict, state: dict) -> list[dict]:
+    """What replaces one widget view: its Output widgets' outputs, its controls, a note."""
+    model_id = view_output["data"][WIDGET_VIEW]["model_id"]
+    models = _descendants(state, model_id)
+    outputs = [out for m in models if m.get("model_name") == "OutputModel"
+               for out in m.get("state", {}).get("outputs", [])]
+    controls = [text for text in map(_control_text, models) if text]
+    note = STATIC_NOTE
+    if controls:
+        note += " Its controls start at: " + "; ".join(controls) + "."
+    markdown = f"*{html.escape(note, quote=False)}*"
+    return [dict(out) for out in outputs] + [{
+        "output_type": "display_data", "metadata": {},
+        "data": {"text/markdown": markdown, "text/plain": note},
+    }]
+
+
+def make_widgets_static(nb) -> int:
+    """Replace every widget view in ``nb`` by static outputs; drop the widget state.
+
+    Returns the number of widget views replaced.
+    """
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    replaced = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        new = []
+        for out in cell.get("outputs", []):
+            if WIDGET_VIEW in out.get("data", {}):
+                new.extend(_static_outputs(out, state))
+                replaced += 1
+            else:
+                new.append(out)
+        cell["outputs"] = new
+    nb.get("metadata", {}).pop("widgets", None)
+    return replaced
+
+
+# -- the build ------------------------------------------------------------------------------
+
+def _link_pages(page: str, names: set[str]) -> str:
+    """Point links between lessons at their HTML pages."""
+    return re.sub(r'href="([\w.-]+)\.ipynb(#[^"]*)?"',
+                  lambda m: (f'href="{m.group(1)}.html{m.group(2) or ""}"'
+                             if m.group(1) in names else m.group(0)), page)
+
+
+def _index_page(pages: list[tuple[str, str]]) -> str:
+    items = "\n".join(f'    <li><a href="{html.escape(stem)}.html">{html.escape(title)}</a></li>'
+                      for stem, title in pages)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>bnteach: batch normalization, taken apart</title>
+  <style>body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em;
+  line-height: 1.5; }}</style>
+</head>
+<body>
+  <h1>bnteach: batch normalization, taken apart</h1>
+  <p>A Jupyter course on what batch normalization does to a deep random network at
+  initialization. These pages are the lessons run once, with their figures and outputs,
+  for reading. Exercise cells show an error until someone writes them, and the interactive
+  explorers are static snapshots: to run the lessons and change them, open them in
+  JupyterLab, on Binder or on Colab (see the course's README).</p>
+  <ol>
+{items}
+  </ol>
+</body>
+</html>
+"""
+
+
+def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]:
+    """Execute every lesson and write a static HTML site into ``dest``.
+
+    Parameters
+    ----------
+    dest : str or Path
+        Output directory (created); ``index.html`` and ``<lesson>.html`` in it
+        are overwritten.
+    source : Traversable or Path, optional
+        Where the lessons are; defaults to the installed package's lessons, the
+        ones ``bnteach copy-lessons`` copies. Notebooks whose names start with
+        ``_`` (the template) are left out.
+    timeout : int
+        Seconds allowed for one cell.
+    log : callable, optional
+        Called with one line of progress per lesson.
+
+    Returns
+    -------
+    list of Path
+        The pages written, ``index.html`` first.
+
+    Raises
+    ------
+    BuildError
+        nbclient, nbconvert or ipykernel is missing, or a cell not tagged
+        ``raises-exception`` failed.
+    """
+    from bnteach import cli   # copy_lessons: the lessons exactly as a learner gets them
+
+    (nbformat, ipykernel_spec, KernelSpecManager, KernelManager, NotebookClient,
+     CellExecutionError, HTMLExporter) = _imports()
+
+    class ThisPython(KernelSpecManager):
+        """Every kernel name resolves to the interpreter running the build."""
+
+        def get_kernel_spec(self, kernel_name):
+            return self.kernel_spec_class(resource_dir=ipykernel_spec.RESOURCES,
+                                          **ipykernel_spec.get_kernel_dict())
+
+    log = log or (lambda line: None)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline figures
+    exporter = HTMLExporter()
+    with tempfile.TemporaryDirectory(prefix="bnteach-html-") as work:
+        cli.copy_lessons(work, source=source)
+        paths = sorted(p for p in Path(work).glob("*.ipynb") if not p.name.startswith("_"))
+        if not paths:
+            raise BuildError(f"no lessons to build in {source or cli.lessons_source()}.")
+        names = {p.stem for p in paths}
+        pages = []
+        for path in paths:
+            nb = nbformat.read(str(path), as_version=4)
+            km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+            client = NotebookClient(nb, km=km, timeout=timeout,
+                                    resources={"metadata": {"path": work}})
+            try:
+                client.execute(env=env)
+            except CellExecutionError as exc:
+                raise BuildError(f"{path.name}: a cell failed (only cells tagged "
+                                 f"raises-exception may raise):\n{exc}") from None
+            views = make_widgets_static(nb)
+            title = notebook_title(nb, path.stem)
+            nb.metadata["title"] = title
+            body, _ = exporter.from_notebook_node(nb)
+            (dest / f"{path.stem}.html").write_text(_link_pages(body, names), encoding="utf-8")
+            pages.append((path.stem, title))
+            log(f"  built      {path.stem}.html  ({views} explorer(s) made static)")
+    (dest / "index.html").write_text(_index_page(pages), encoding="utf-8")
+    return [dest / "index.html"] + [dest / f"{stem}.html" for stem, _ in pages]
