@@ -102,7 +102,7 @@ def test_launch_cells_follow_the_title(notebook):
         assert cell["id"] == expected["id"] and cell["cell_type"] == expected["cell_type"], (
             f"{path.name}: launch cell {cell.get('id')!r}; {fix}")
         assert _src(cell) == expected["source"], (
-            f"{path.name}: launch cell {cell['id']!r} differs from what bnteach/_meta.py "
+            f"{path.name}: launch cell {cell['id']!r} differs from what bnteach/tools/address.py "
             f"generates (edit that file, never the cell); {fix}")
 
 

@@ -1,6 +1,6 @@
 """The repository address is set in one place, and everything that needs it is generated.
 
-``bnteach/_meta.py`` holds ``REPOSITORY`` and ``RELEASE``. From them
+``bnteach/tools/address.py`` holds ``REPOSITORY`` and ``RELEASE``. From them
 ``python -m bnteach.tools.notebooks publish`` writes the README's Binder badge,
 ``repository-code`` in ``CITATION.cff`` and the launch cells of every lesson
 (``nav`` and ``bless`` write the lesson cells too). These tests fail if any of
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bnteach import _meta
+from bnteach.tools import address
 from bnteach.tools import notebooks as tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ LINK_PREFIXES = ("mybinder.org/v2/" + "gh/", "colab.research.google.com/" + "git
                  "git+" + "https://github.com/")
 FAKE_SLUG = "acme-school/bn-course"   # the tests' own example address, allowed in this file
 FAKE = f"https://github.com/{FAKE_SLUG}"
-FIX = ("set the address only in bnteach/_meta.py and run "
+FIX = ("set the address only in bnteach/tools/address.py and run "
        "`python -m bnteach.tools.notebooks publish`")
 
 
@@ -47,12 +47,12 @@ def _tracked_files():
 def _without_generated_parts(path: Path, text: str) -> str:
     """``text`` with the parts generated from the constant taken out (checked elsewhere)."""
     rel = path.relative_to(ROOT).as_posix()
-    if rel == "bnteach/_meta.py":
+    if rel == "bnteach/tools/address.py":
         return re.sub(r'(?m)^REPOSITORY = ".*"$', "", text)
     if rel == "README.md":
         return text.replace(tool.readme_block(), "")
     if rel == "CITATION.cff":
-        return text.replace(f'repository-code: "{_meta.REPOSITORY}"', "")
+        return text.replace(f'repository-code: "{address.REPOSITORY}"', "")
     if path.suffix == ".ipynb" and path.parent == ROOT / "lessons":
         nb = json.loads(text)
         expected = {c["id"]: c["source"] for c in tool.launch_cells(path.name)}
@@ -66,21 +66,21 @@ def _without_generated_parts(path: Path, text: str) -> str:
 
 def test_release_is_the_package_version():
     version = re.search(r'(?m)^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
-    assert _meta.RELEASE == f"v{version}", (
-        f"RELEASE in bnteach/_meta.py ({_meta.RELEASE}) should be the tag of this version, "
+    assert address.RELEASE == f"v{version}", (
+        f"RELEASE in bnteach/tools/address.py ({address.RELEASE}) should be the tag of this version, "
         f"v{version}")
 
 
 def test_the_address_is_a_github_repository():
-    owner, name = _meta.github_slug().split("/")
+    owner, name = address.github_slug().split("/")
     assert owner and name
 
 
 def test_readme_badge_is_generated_from_the_constant():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text.count(tool.README_BEGIN) == 1 and tool.readme_block() in text, (
-        f"README.md: the Binder badge block is not what bnteach/_meta.py generates; {FIX}")
-    assert _meta.binder_url() in tool.readme_block()
+        f"README.md: the Binder badge block is not what bnteach/tools/address.py generates; {FIX}")
+    assert address.binder_url() in tool.readme_block()
 
 
 def test_citation_repository_is_generated_from_the_constant():
@@ -89,7 +89,7 @@ def test_citation_repository_is_generated_from_the_constant():
 
 
 def test_the_address_appears_only_where_it_is_generated():
-    slug = _meta.github_slug()
+    slug = address.github_slug()
     offenders = []
     for path in _tracked_files():
         try:
@@ -98,9 +98,9 @@ def test_the_address_appears_only_where_it_is_generated():
             continue  # binary, or deleted in the work tree
         rest = _without_generated_parts(path, text)
         rel = path.relative_to(ROOT).as_posix()
-        if slug in rest or _meta.REPOSITORY in rest:
+        if slug in rest or address.REPOSITORY in rest:
             offenders.append(f"{rel}: spells the repository {slug}")
-        if rel != "bnteach/_meta.py":  # where the link shapes are defined
+        if rel != "bnteach/tools/address.py":  # where the link shapes are defined
             # (this file's own examples use the fake address FAKE, above)
             offenders += [f"{rel}: a hand-written launch link ({prefix}...)"
                           for prefix in LINK_PREFIXES
@@ -112,11 +112,11 @@ def test_every_lesson_launch_cell_uses_the_constant():
     for path in sorted((ROOT / "lessons").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         sources = {c.get("id"): "".join(c["source"]) for c in nb["cells"]}
-        assert _meta.colab_url(path.name) in sources.get(tool.LAUNCH_IDS[0], ""), path.name
-        assert _meta.pip_requirement() in sources.get(tool.LAUNCH_IDS[1], ""), path.name
+        assert address.colab_url(path.name) in sources.get(tool.LAUNCH_IDS[0], ""), path.name
+        assert address.pip_requirement() in sources.get(tool.LAUNCH_IDS[1], ""), path.name
     index = json.loads((ROOT / "lessons" / "00_index.ipynb").read_text(encoding="utf-8"))
     badges = next(c for c in index["cells"] if c.get("id") == tool.LAUNCH_IDS[0])
-    assert _meta.binder_url() in "".join(badges["source"]), "the index has no Binder badge"
+    assert address.binder_url() in "".join(badges["source"]), "the index has no Binder badge"
 
 
 # -- the tool itself, on a fake address -----------------------------------------------------
@@ -130,21 +130,21 @@ def _lesson(title="# Do a thing\n\nWhat you'll do: ..."):
 
 
 def test_links_follow_the_constant():
-    assert _meta.binder_url(FAKE, "v2.0") == (
+    assert address.binder_url(FAKE, "v2.0") == (
         "https://mybinder.org/v2/gh/acme-school/bn-course/v2.0"
         "?urlpath=lab/tree/lessons/00_index.ipynb")
-    assert _meta.colab_url("01_x.ipynb", FAKE, "v2.0") == (
+    assert address.colab_url("01_x.ipynb", FAKE, "v2.0") == (
         "https://colab.research.google.com/github/acme-school/bn-course/blob/v2.0/lessons/01_x.ipynb")
-    assert _meta.pip_requirement(FAKE, "v2.0") == (
+    assert address.pip_requirement(FAKE, "v2.0") == (
         "bnteach @ git+https://github.com/acme-school/bn-course@v2.0")
-    assert _meta.is_placeholder("https://github.com/OWNER/x") and not _meta.is_placeholder(FAKE)
+    assert address.is_placeholder("https://github.com/OWNER/x") and not address.is_placeholder(FAKE)
 
 
 @pytest.mark.parametrize("bad", ["https://gitlab.com/a/b", "https://github.com/a",
                                  "https://github.com/a/b/c", "github.com/a/b"])
 def test_a_malformed_address_is_refused(bad):
     with pytest.raises(ValueError, match="https://github.com/<owner>/<name>"):
-        _meta.github_slug(bad)
+        address.github_slug(bad)
 
 
 def test_launch_cells_go_right_after_the_title_once():
@@ -154,7 +154,7 @@ def test_launch_cells_go_right_after_the_title_once():
     assert "03_relu.ipynb" in nb["cells"][1]["source"]
     assert "Binder" not in nb["cells"][1]["source"]          # only the index has it
     index = tool.set_launch(_lesson(), "00_index.ipynb")
-    assert _meta.binder_url() in index["cells"][1]["source"]
+    assert address.binder_url() in index["cells"][1]["source"]
 
 
 def test_generate_is_idempotent_on_the_committed_lessons():
@@ -182,8 +182,8 @@ def test_publish_rewrites_every_generated_place(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(tool, "README", tmp_path / "README.md")
     monkeypatch.setattr(tool, "CITATION", tmp_path / "CITATION.cff")
     monkeypatch.setattr(tool, "LESSONS_DIR", tmp_path / "lessons")
-    monkeypatch.setattr(_meta, "REPOSITORY", FAKE)
-    monkeypatch.setattr(_meta, "RELEASE", "v2.0")
+    monkeypatch.setattr(address, "REPOSITORY", FAKE)
+    monkeypatch.setattr(address, "RELEASE", "v2.0")
     assert tool.main(["publish"]) == 0
     assert "placeholder" not in capsys.readouterr().out
     readme = (tmp_path / "README.md").read_text()
@@ -222,4 +222,4 @@ def test_install_cell_does_nothing_where_the_course_is_installed(monkeypatch):
 
 def test_install_cell_installs_from_the_release_where_bnteach_is_missing(monkeypatch):
     magics = _run_install_cell(monkeypatch, installed=False)
-    assert magics == [("pip", f'install --quiet "{_meta.pip_requirement()}"')]
+    assert magics == [("pip", f'install --quiet "{address.pip_requirement()}"')]

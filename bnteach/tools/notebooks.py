@@ -25,7 +25,7 @@ Conventions (tests/test_notebook_hygiene.py checks them):
   a guarded cell that installs the package from the repository address only
   where ``bnteach`` is missing. It never touches the network where the course
   is installed (nbval, Binder, a local install). The address comes from
-  :mod:`bnteach._meta`, the one place it is set; ``publish`` also rewrites the
+  :mod:`bnteach.tools.address`, the one place it is set; ``publish`` also rewrites the
   README's Binder badge and ``CITATION.cff`` from it.
 
 With no NOTEBOOK arguments, the tools act on every notebook in ``lessons/``.
@@ -38,7 +38,7 @@ import json
 import re
 from pathlib import Path
 
-from bnteach import _meta
+from bnteach.tools import address
 
 CHECK = "NBVAL_CHECK_OUTPUT"
 NAV_TAG = "navigation"
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSONS_DIR = ROOT / "lessons"
 README = ROOT / "README.md"
 CITATION = ROOT / "CITATION.cff"
-README_BEGIN = ("<!-- launch-badges: generated from bnteach/_meta.py by "
+README_BEGIN = ("<!-- launch-badges: generated from bnteach/tools/address.py by "
                 "`python -m bnteach.tools.notebooks publish`; edit that file, not these lines -->")
 README_END = "<!-- /launch-badges -->"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
@@ -140,14 +140,14 @@ def is_template(name: str) -> bool:
 
 def binder_badge(repository=None, release=None) -> str:
     """Markdown of the Binder launch badge (README and course index)."""
-    url = _meta.binder_url(repository, release)
+    url = address.binder_url(repository, release)
     return f"[![Launch the course on Binder]({BINDER_BADGE})]({url})"
 
 
 def launch_markdown(name: str, repository=None, release=None) -> str:
     """The badge cell of notebook ``name``: Colab (and Binder in the index)."""
     colab = (f"[![Open this notebook in Colab]({COLAB_BADGE})]"
-             f"({_meta.colab_url(name, repository, release)})")
+             f"({address.colab_url(name, repository, release)})")
     badges = f"{binder_badge(repository, release)} {colab}" if name == LESSONS[0][0] else colab
     return (f"{badges}\n\n"
             f"*On Colab, run the next cell first: it installs the course package. "
@@ -156,7 +156,7 @@ def launch_markdown(name: str, repository=None, release=None) -> str:
 
 def launch_code(repository=None, release=None) -> str:
     """The guarded install cell: pip runs only where ``bnteach`` cannot be imported."""
-    requirement = _meta.pip_requirement(repository, release)
+    requirement = address.pip_requirement(repository, release)
     return ("# Installs the course package only where it is missing (e.g. on Colab).\n"
             "try:\n"
             "    import bnteach\n"
@@ -214,7 +214,7 @@ def publish_citation(text: str) -> str:
     """``text`` (CITATION.cff) with its ``repository-code`` line regenerated."""
     if len(_CITATION_RE.findall(text)) != 1:
         raise ValueError("CITATION.cff must hold exactly one 'repository-code:' line.")
-    return _CITATION_RE.sub(lambda m: f'repository-code: "{_meta.REPOSITORY}"', text)
+    return _CITATION_RE.sub(lambda m: f'repository-code: "{address.REPOSITORY}"', text)
 
 
 def read(path: Path) -> dict:
@@ -260,9 +260,9 @@ def main(argv=None) -> int:
             nb = generate(nb, path.name, available)
         write(clean(nb), path)
         print(f"{args.command}: {path.name}")
-    if args.command == "publish" and _meta.is_placeholder():
+    if args.command == "publish" and address.is_placeholder():
         print(f"publish: note: the repository address is still the placeholder "
-              f"{_meta.REPOSITORY}; set REPOSITORY and RELEASE in bnteach/_meta.py first.")
+              f"{address.REPOSITORY}; set REPOSITORY and RELEASE in bnteach/tools/address.py first.")
     return 0
 
 
