@@ -171,8 +171,13 @@ def split_gram(n, m, *, noise: float = 1e-4, fresh: int | None = None, rng=None)
     X = np.zeros((2 + fresh, n))
     X[0, : n - m] = 1.0
     X[1, n - m:] = (n - m) / m
-    X[2:] = noise * _validation.as_generator(rng).standard_normal((fresh, n))
-    return X.T @ X
+    with np.errstate(over="ignore", invalid="ignore"):
+        X[2:] = noise * _validation.as_generator(rng).standard_normal((fresh, n))
+        G = X.T @ X
+    if not np.all(np.isfinite(G)):
+        raise ValueError(f"The 'noise' parameter is too large: the Gram matrix overflows "
+                         f"float64; got {noise!r}.")
+    return G
 
 
 def groups(G, threshold: float = 0.45) -> list[tuple[int, ...]]:
