@@ -184,9 +184,10 @@ def _index_page(pages: list[tuple[str, str]]) -> str:
   <h1>bnteach: batch normalization, taken apart</h1>
   <p>A Jupyter course on what batch normalization does to a deep random network at
   initialization. These pages are the lessons run once, with their figures and outputs,
-  for reading. Exercise cells show an error until someone writes them, and the interactive
-  explorers are static snapshots: to run the lessons and change them, open them in
-  JupyterLab, on Binder or on Colab (see the course's README).</p>
+  for reading. The exercises are left as stubs (their check cells report them as pending),
+  and the interactive explorers are static snapshots of their first view: to run the
+  lessons and change them, open them in JupyterLab, on Binder or on Colab (see the
+  course's README).</p>
   <ol>
 {items}
   </ol>
