@@ -119,6 +119,18 @@ def _call(fn, *args):
     return out
 
 
+def _reject_known_mistakes(out, mistakes, prefix="", close=None):
+    """Fail with the hint of the first known mistake that ``out`` reproduces.
+
+    ``mistakes`` lists ``(what that mistake returns, hint)``; a ``None`` result is
+    skipped (the mistake is impossible on this input). By default two results are the
+    same if they agree to a relative 1e-8.
+    """
+    close = close or (lambda a, b: np.allclose(a, b, rtol=1e-8))
+    for wrong, hint in mistakes:
+        assert wrong is None or not close(out, wrong), prefix + hint
+
+
 def _as_result_array(out, shape, what):
     assert out is not None, f"your function returned None. Did you forget `return`? ({what})"
     assert isinstance(out, np.ndarray), (
@@ -161,8 +173,7 @@ def check_rescale(rescale) -> str:
             (Z / np.mean(Z ** 2, axis=1, keepdims=True),
              "you divided by the mean square; take its square root: sqrt(mean(z²))."),
         ]
-        for wrong, hint in variants:
-            assert not np.allclose(out, wrong, rtol=1e-8), hint
+        _reject_known_mistakes(out, variants)
         ms = np.mean(out ** 2, axis=1)
         raise AssertionError(f"every row of the output should have mean square 1; for Z of shape "
                              f"{Z.shape} the rows' mean squares are {np.round(ms, 3).tolist()}. "
@@ -209,8 +220,7 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
              "you computed the spectral norm (ord=2); the gap uses the Frobenius norm, "
              "np.linalg.norm(A) with no ord for a matrix."),
         ]
-        for wrong, hint in hints:
-            assert not np.isclose(out, wrong, rtol=1e-8), f"for {what}: {hint}"
+        _reject_known_mistakes(out, hints, f"for {what}: ")
         raise AssertionError(f"for {what} the gap should be {expected:.6f}; yours is {out:.6f}. "
                              f"Compute np.linalg.norm(G / np.trace(G) - np.eye(n) / n).")
     return "0 for an orthogonal batch, sqrt(1 - 1/n) for a batch on one line, scale-free."
@@ -252,8 +262,7 @@ def check_recenter(recenter) -> str:
             (expected.T if d == n else None,
              "you transposed the result: keep samples as columns, shape (d, n)."),
         ]
-        for wrong, hint in variants:
-            assert wrong is None or not np.allclose(out, wrong, rtol=1e-8), hint
+        _reject_known_mistakes(out, variants)
         raise AssertionError(f"each row of the output should be Z's row minus its mean; for Z "
                              f"of shape {Z.shape} your output differs from Z - Z.mean(axis=1, "
                              f"keepdims=True) by up to {np.max(np.abs(out - expected)):.3g} (its "
@@ -310,8 +319,7 @@ def check_commutation_gap(commutation_gap) -> str:
             (np.linalg.norm(diff),
              "the gap is the largest absolute entry, np.max(np.abs(...)), not the Frobenius norm."),
         ]
-        for wrong, hint in hints:
-            assert not np.isclose(out, wrong, rtol=1e-8), f"for {what}: {hint}"
+        _reject_known_mistakes(out, hints, f"for {what}: ")
         should = "below 1e-10" if what.startswith("the linear") else f"{expected:.6g}"
         raise AssertionError(f"for {what} the gap should be {should}; yours is {out:.6g}. Return "
                              f"np.max(np.abs(recenter(f(X)) - f(recenter(X)))).")
@@ -354,8 +362,7 @@ def check_relu_cosine(relu_cosine) -> str:
             ((np.sin(np.radians(deg)) + (180 - deg) * c) / 180,
              "np.arccos returns radians and np.sin expects radians: do not convert to degrees."),
         ]
-        for wrong, hint in variants:
-            assert not np.allclose(out, wrong, rtol=1e-8), hint
+        _reject_known_mistakes(out, variants)
         raise AssertionError(f"for c = {c.tolist()} expected {np.round(expected, 4).tolist()}, "
                              f"got {np.round(out, 4).tolist()}. With theta = np.arccos(c), return "
                              f"(np.sin(theta) + (np.pi - theta) * c) / np.pi.")
@@ -403,8 +410,7 @@ def check_kappa(kappa) -> str:
             (relu_cos(-1.0 / (n - 1)) / 2,
              "use the normalized cosine map (dividing by π, not 2π): it returns a cosine."),
         ]
-        for wrong, hint in hints:
-            assert not np.isclose(out, wrong, rtol=1e-8), f"for n = {n}: {hint}"
+        _reject_known_mistakes(out, hints, f"for n = {n}: ")
         raise AssertionError(f"for n = {n} κ(n) should be {expected:.6f}; yours is {out:.6f}. "
                              f"Recenter (cosine −1/(n−1)), then apply the ReLU's cosine map.")
     return "κ(2) = 0, κ(8) ≈ 0.2501, κ(64) ≈ 0.3104, rising towards 1/π ≈ 0.3183."
@@ -450,8 +456,7 @@ def check_find_outlier(find_outlier) -> str:
             (norms[ref.index] / np.sqrt(np.mean(others ** 2)), "divide by the mean of the "
                                                                "others' norms, not their rms."),
         ]
-        for wrong, hint in hints:
-            assert not np.isclose(ratio, wrong, rtol=1e-9), f"for {what}: {hint}"
+        _reject_known_mistakes(ratio, hints, f"for {what}: ")
         raise AssertionError(f"for {what} the norm ratio should be {ref.norm_ratio:.6f}; yours is "
                              f"{ratio:.6f}.")
     return "the outlier's index and norm ratio match bnteach.metrics.outlier_stats."
@@ -484,8 +489,8 @@ def check_measure_alpha(measure_alpha) -> str:
                              "(bn.metrics.cluster_spread), which grows like the angle squared."),
             (alpha ** 2, "you squared the ratio; 1 − cos already grows like the angle squared."),
         ]
-        for wrong, hint in hints:
-            assert abs(value - wrong) > 0.06, f"for n = {n} you returned {value:.4f}: {hint}"
+        _reject_known_mistakes(value, hints, f"for n = {n} you returned {value:.4f}: ",
+                               close=lambda a, b: abs(a - b) <= 0.06)
         raise AssertionError(
             f"for n = {n} you returned {value:.4f}, but α({n}) = {alpha:.4f}. Start from "
             f"bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), one wide layer "
@@ -519,8 +524,8 @@ def check_lca_level(lca_level) -> str:
                 (expected + 1, "off by one: siblings (0 and 1) meet at level 1, a leaf with "
                                "itself at level 0."),
             ]
-            for wrong, hint in hints:
-                assert out != wrong, f"lca_level({i}, {j}) should be {expected}; yours is {out}: {hint}"
+            _reject_known_mistakes(out, hints, f"lca_level({i}, {j}) should be {expected}; yours "
+                                               f"is {out}: ", close=lambda a, b: a == b)
             raise AssertionError(f"lca_level({i}, {j}) should be {expected}; yours is {out}. "
                                  f"Climb the tree: halve both numbers until they are equal, "
                                  f"counting the steps.")

@@ -99,7 +99,8 @@ def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: b
     ylabel : str
         The quantity, with its unit if any.
     logy : bool
-        A logarithmic y axis (for quantities that fall geometrically).
+        A logarithmic y axis (for quantities that fall geometrically); values <= 0
+        are left out of the curve.
     **kwargs
         Passed to ``ax.plot`` for every curve (e.g. ``color``).
 
@@ -119,7 +120,7 @@ def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: b
             ax.fill_between(layer, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set(xlabel="depth (layer)", ylabel=ylabel)
     if logy:
-        ax.set_yscale("log")
+        ax.set_yscale("log", nonpositive="mask")   # a zero (e.g. at layer 0) leaves a gap
     if any(curves):
         ax.legend()
     return ax

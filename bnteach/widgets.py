@@ -169,7 +169,7 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
                                               gridspec_kw={"width_ratios": [1.4, 1]})
             label = metrics._format_components(traj.config.components)
             plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
-                                logy=logy and np.nanmin(curve) > 0)
+                                logy=logy and np.nanmax(curve) > 0)  # zeros are masked
             G = traj.grams[-1]
             if np.all(np.diag(G) > 0):
                 plotting.plot_cosines(metrics.cosines(G), ax=right,

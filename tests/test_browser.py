@@ -78,6 +78,7 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail(f"JupyterLab did not start: {(scratch / 'server.log').read_text()}")
             time.sleep(0.5)
+    urllib.request.urlopen(f"{base}/api/kernelspecs?token={TOKEN}", timeout=30)  # warm up
     yield base
     server.terminate()
     try:
@@ -101,6 +102,17 @@ def screenshots(tmp_path_factory):
     path = Path(out) if out else tmp_path_factory.mktemp("screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _accept_kernel_dialog(page):
+    """The first notebook opened on a fresh server may ask which kernel to use before the
+    kernelspecs have loaded: accept the proposed one (python3), as a learner would."""
+    try:
+        page.wait_for_selector(".jp-Dialog", timeout=3_000)
+    except sync_api.TimeoutError:
+        return
+    page.click(".jp-Dialog .jp-mod-accept", timeout=10_000)
+    page.wait_for_selector(".jp-Dialog", state="detached", timeout=10_000)
 
 
 def _wait_idle(page, timeout=120_000):
@@ -137,6 +149,7 @@ def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
     try:
         page.goto(f"{lab}/lab/tree/{name}?token={TOKEN}&reset", timeout=60_000)
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        _accept_kernel_dialog(page)
         _wait_idle(page)
         _run_all(page)
 
