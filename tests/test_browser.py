@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -119,15 +120,21 @@ def _wait_idle(page, timeout=120_000):
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=timeout)
 
 
+_PROMPTS = ("Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt'))"
+            ".map(e => e.textContent.trim())")
+
+
 def _run_all(page):
-    page.click("text=Run", timeout=30_000)
-    page.click("text=Run All Cells", timeout=30_000)
-    # The indicator turns busy, then idle when the last cell is done.
+    """Run → Run All Cells, then wait until every code cell shows an execution count."""
+    page.click('.lm-MenuBar-itemLabel:text-is("Run")', timeout=30_000)   # the menu bar, not
+    page.click('.lm-Menu-itemLabel:text-is("Run All Cells")', timeout=30_000)  # lesson text
+    _accept_kernel_dialog(page)          # a kernel chosen only now asks first
     try:
-        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="busy"]',
-                               timeout=10_000)
+        page.wait_for_function(
+            f"() => {{ const p = {_PROMPTS}; return p.length > 0 && "
+            "p.every(t => /^\\[\\d+\\]:$/.test(t)); }", timeout=180_000)
     except sync_api.TimeoutError:
-        pass  # a very short notebook may finish before we look
+        pass                             # the test reports which cells did not run
     _wait_idle(page)
     page.wait_for_timeout(1000)
     _wait_idle(page)
@@ -153,6 +160,9 @@ def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
         _wait_idle(page)
         _run_all(page)
 
+        prompts = page.evaluate(f"() => {_PROMPTS}")
+        unrun = [p for p in prompts if not re.fullmatch(r"\[\d+\]:", p)]
+        assert prompts and not unrun, f"{name}: cells not run by Run All: {unrun[:3]}"
         errors = [e for e in _error_texts(page) if "NotImplementedError" not in e]
         assert not errors, f"{name}: error output after Run All: {errors[:2]}"
         body = page.inner_text(".jp-Notebook")
