@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 
 __all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram", "plot_branching"]
 
@@ -210,14 +211,15 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
         The layer of each partition (default ``0, 1, 2, ...``), for the x axis.
     ax : Axes, optional
     **kwargs
-        Passed to the segments' ``ax.plot`` (e.g. ``color``).
+        Passed to the segments' ``LineCollection`` (e.g. ``color``).
 
     Returns
     -------
     Axes
         Each group is a dot at the mean position of its samples (dot area grows with
         the group's size); a segment joins two groups of consecutive layers that
-        share samples, so a split shows as a fork and a merge as a join.
+        share samples, so a split shows as a fork and a merge as a join. The segments
+        are one ``LineCollection`` (``ax.collections[0]``).
     """
     if not history or not all(isinstance(p, (list, tuple)) for p in history):
         raise ValueError("plot_branching: history must be a non-empty list of partitions (lists "
@@ -234,12 +236,11 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
     ax = _new_axes(ax)
     kwargs.setdefault("color", PALETTE[0])
     centers = [[position[list(g)].mean() for g in p] for p in history]
-    for t in range(1, len(history)):
-        for a, prev in enumerate(history[t - 1]):
-            for b, group in enumerate(history[t]):
-                if set(prev) & set(group):
-                    ax.plot(layers[t - 1:t + 1], [centers[t - 1][a], centers[t][b]],
-                            linestyle="-", marker="", linewidth=1.2, **kwargs)
+    segments = [[(layers[t - 1], centers[t - 1][a]), (layers[t], centers[t][b])]
+                for t in range(1, len(history))
+                for a, prev in enumerate(history[t - 1])
+                for b, group in enumerate(history[t]) if set(prev) & set(group)]
+    ax.add_collection(LineCollection(segments, linewidths=1.2, **kwargs))   # one artist: fast
     for t, p in enumerate(history):
         sizes = np.array([len(g) for g in p])
         ax.scatter(np.full(len(p), layers[t]), centers[t], s=8 + 40 * sizes / n,

@@ -90,6 +90,18 @@ def _show_dead_batch(config, err) -> str:
     return summary
 
 
+def _two_panels(left: float, right: float):
+    """A figure with two axes side by side and fixed margins.
+
+    Explorers skip the course style's constrained layout: it recomputes the layout at
+    every draw, which is a third of an update's time in the browser.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), layout="none",
+                             gridspec_kw={"width_ratios": [left, right]})
+    fig.subplots_adjust(left=0.07, right=0.95, bottom=0.15, top=0.9, wspace=0.3)
+    return fig, axes
+
+
 def _components(rc, rs, nonlinearity):
     return tuple(c for c, on in (("rc", rc), ("rs", rs)) if on) + (nonlinearity,)
 
@@ -165,8 +177,7 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
             return _show_dead_batch(config, err)
         curve = _curve(*config, metric)
         with plotting.style():
-            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
-                                              gridspec_kw={"width_ratios": [1.4, 1]})
+            fig, (left, right) = _two_panels(1.4, 1)
             label = metrics._format_components(traj.config.components)
             plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
                                 logy=logy and np.nanmax(curve) > 0)  # zeros are masked
@@ -219,8 +230,7 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
 
     def show(layer):
         with plotting.style():
-            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
-                                              gridspec_kw={"width_ratios": [1, 1.3]})
+            fig, (left, right) = _two_panels(1, 1.3)
             G = grams[layer]
             if np.all(np.diag(G) > 0):
                 plotting.plot_cosines(metrics.cosines(G), ax=left, title=f"cosines at layer {layer}")
@@ -301,9 +311,10 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
         cluster = norms[:, :, :-1].mean(axis=2)
         outlier = norms[:, :, -1] / (n - 1)
         with plotting.style():
-            ax = plotting.plot_depth({"cluster (mean norm)": cluster,
-                                      "outlier / (n − 1)": outlier},
-                                     ylabel="raw norm", logy=True)
+            fig, ax = plt.subplots(figsize=(8, 3.6), layout="none")
+            fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
+            plotting.plot_depth({"cluster (mean norm)": cluster, "outlier / (n − 1)": outlier},
+                                ax=ax, ylabel="raw norm", logy=True)
             ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
             ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
             plt.show()
@@ -374,8 +385,7 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
         shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
         history = tree.branching_history(grams[shown])
         with plotting.style():
-            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6),
-                                              gridspec_kw={"width_ratios": [1.4, 1]})
+            fig, (left, right) = _two_panels(1.4, 1)
             plotting.plot_branching(history, layers=shown, ax=left)
             left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
             plotting.plot_cosines(metrics.cosines(grams[layer]), ax=right,

@@ -374,19 +374,19 @@ def test_plot_branching_draws_forks_and_dots():
     assert plotting.plot_branching(history, ax=ax) is ax
     assert len(plt.get_fignums()) == n_figs
     # segments: 1->2 groups (2) + 2->3 groups (3)
-    assert len(ax.lines) == 5
-    offsets = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert len(ax.collections[0].get_segments()) == 5
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections[1:]])
     assert len(offsets) == 1 + 2 + 3
     np.testing.assert_array_equal(sorted(set(offsets[:, 0])), [0, 1, 2])
     ax2 = plotting.plot_branching(history, layers=[0, 10, 20])
-    xs = np.concatenate([c.get_offsets() for c in ax2.collections])[:, 0]
+    xs = np.concatenate([c.get_offsets() for c in ax2.collections[1:]])[:, 0]
     assert sorted(set(xs)) == [0, 10, 20]
 
 
 def test_plot_branching_draws_merges():
     history = [[(0,), (1,), (2,)], [(0, 1), (2,)]]
     ax = plotting.plot_branching(history)
-    assert len(ax.lines) == 3                     # 0->01, 1->01, 2->2
+    assert len(ax.collections[0].get_segments()) == 3     # 0->01, 1->01, 2->2
 
 
 @pytest.mark.parametrize("bad, message", [([], "non-empty list of partitions"),
