@@ -29,6 +29,8 @@ from bnteach import _validation
 __all__ = ["step", "run"]
 
 _HERMITE_NODES = 48
+#: run() refuses to store more Gram-matrix entries than this (256 MB of float64).
+MAX_ENTRIES = 32 * 2 ** 20
 
 
 def _relu_kernel(C: np.ndarray) -> np.ndarray:
@@ -170,6 +172,12 @@ def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -
     """
     G0, components, weight_var = _check_input(G0, components, weight_var, "G0")
     depth = _validation.check_int(depth, "depth", low=0)
+    n = len(G0)
+    if (depth + 1) * n * n > MAX_ENTRIES:
+        raise ValueError(f"run: depth {depth} with a batch of {n} would store "
+                         f"{(depth + 1) * n * n:.2g} Gram entries (limit {MAX_ENTRIES:.0e}, about "
+                         f"{MAX_ENTRIES * 8 // 2**20} MB). Use fewer layers, or step() in a loop "
+                         f"keeping only what you need.")
     grams = np.empty((depth + 1,) + G0.shape)
     grams[0] = _normalize(G0)
     G = G0

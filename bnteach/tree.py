@@ -28,6 +28,9 @@ import numpy as np
 
 from bnteach import _validation, meanfield, metrics
 
+#: tree_gram() builds at most 2**MAX_LEVELS leaves (a 4096 x 4096 Gram matrix, 128 MB).
+MAX_LEVELS = 12
+
 __all__ = ["lca_level", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
            "groups", "branching_history"]
 
@@ -92,9 +95,10 @@ def tree_gram(cosines) -> np.ndarray:
         parents allow, e.g. ``cosines = (0, 0.9)`` is impossible.
     """
     c = _validation.as_float_array(cosines, "cosines")
-    if c.ndim != 1 or c.size < 1:
-        raise ValueError(f"cosines must be a 1-D sequence of k >= 1 level cosines (siblings "
-                         f"first, root last); got shape {c.shape}.")
+    if c.ndim != 1 or not 1 <= c.size <= MAX_LEVELS:
+        raise ValueError(f"cosines must be a 1-D sequence of k level cosines, 1 <= k <= "
+                         f"{MAX_LEVELS} (siblings first, root last; 2**k leaves); got shape "
+                         f"{c.shape}.")
     _validation._check_finite(c, "cosines")
     if np.any(np.abs(c) > 1):
         raise ValueError(f"cosines must lie in [-1, 1]; got {c.tolist()}.")

@@ -179,3 +179,8 @@ def test_step_matches_wide_simulation(components):
     estimate = products.mean(axis=0)
     se = products.std(axis=0) / np.sqrt(len(products))
     assert np.all(np.abs(estimate - expected) <= TOL["n_se"] * se + TOL["exact"])
+
+
+def test_run_refuses_to_store_too_much():
+    with pytest.raises(ValueError, match=r"run: depth 10000000 with a batch of 4 would store"):
+        meanfield.run(np.eye(4), 10 ** 7)

@@ -35,7 +35,7 @@ def test_tree_gram_refuses_impossible_cosines():
         tree.tree_gram([0.0, 0.9])
     with pytest.raises(ValueError, match=r"cosines must lie in \[-1, 1\]"):
         tree.tree_gram([1.5])
-    with pytest.raises(ValueError, match="1-D sequence of k >= 1 level cosines"):
+    with pytest.raises(ValueError, match="1-D sequence of k level cosines, 1 <= k <= 12"):
         tree.tree_gram([])
 
 
@@ -128,3 +128,8 @@ def test_branching_history_of_a_tree_doubles_groups():
     assert sorted(set(counts)) == [1, 2, 4, 8] and counts == sorted(counts)
     with pytest.raises(ValueError, match=r"grams must have shape \(depth \+ 1, n, n\)"):
         tree.branching_history(grams[0])
+
+
+def test_tree_gram_refuses_too_many_levels():
+    with pytest.raises(ValueError, match=r"1 <= k <= 12 \(siblings first"):
+        tree.tree_gram([0.5] * 13)
