@@ -159,8 +159,8 @@ def check_components(components) -> tuple[str, ...]:
     non-linearity means ``"linear"``. Returns e.g. ``("rc", "relu")`` or
     ``("rc", "rs", "linear")``.
     """
-    allowed = (f"any subset of {{'rc', 'rs'}} plus at most one non-linearity from "
-               f"{{'relu', 'tanh', 'linear'}}, e.g. ('rc', 'relu')")
+    allowed = ("any subset of {'rc', 'rs'} plus at most one non-linearity from "
+               "{'relu', 'tanh', 'linear'}, e.g. ('rc', 'relu')")
     names = (components,) if isinstance(components, str) else components
     try:
         names = list(names)

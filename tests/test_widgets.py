@@ -387,22 +387,26 @@ VARIANCE_LABELS = {"n": "batch n (samples)", "width": "width d (neurons)",
                    "depth": "depth (layers)", "scaling": "weight variance", "seed": "seed"}
 
 
-def test_variance_explorer_controls_extremes(callback_errors):
-    w = bw.variance_explorer(n=4, width=64, depth=3, runs=2)
+def _drive_to_extremes(w, labels, result_start):
+    """Set every control to its first and last value as a user would: one figure each."""
     by_label = {c.description: c for c in w.children if hasattr(c, "description")}
-    assert set(VARIANCE_LABELS.values()) <= set(by_label)
-    for name, label in VARIANCE_LABELS.items():
+    assert set(labels.values()) <= set(by_label)
+    for name, label in labels.items():
         control = by_label[label]
         ends = (control.options[0], control.options[-1]) if hasattr(control, "options") else (
             control.min, control.max)
         for value in ends:
-            before = len(plt.get_fignums())
             if control.value == value:
                 continue
+            before = len(plt.get_fignums())
             control.value = value
             assert w.kwargs[name] == value and len(plt.get_fignums()) == before + 1
-            assert w.result.startswith("RC+ReLU, width") and "\n" not in w.result
-        control.value = ends[0]
+            assert w.result.startswith(result_start) and "\n" not in w.result
+
+
+def test_variance_explorer_controls_extremes(callback_errors):
+    _drive_to_extremes(bw.variance_explorer(n=4, width=64, depth=3, runs=2), VARIANCE_LABELS,
+                       "RC+ReLU, width")
     assert not callback_errors()
 
 
@@ -437,20 +441,7 @@ TREE_LABELS = {"m": "small group m (samples)", "fresh": "fresh directions (sprea
 
 
 def test_tree_explorer_controls_extremes(callback_errors):
-    w = bw.tree_explorer(n=8, m=2, layer=20)
-    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
-    assert set(TREE_LABELS.values()) <= set(by_label)
-    for name, label in TREE_LABELS.items():
-        control = by_label[label]
-        ends = (control.options[0], control.options[-1]) if hasattr(control, "options") else (
-            control.min, control.max)
-        for value in ends:
-            if control.value == value:
-                continue
-            before = len(plt.get_fignums())
-            control.value = value
-            assert w.kwargs[name] == value and len(plt.get_fignums()) == before + 1
-            assert w.result.startswith("split tree") and "\n" not in w.result
+    _drive_to_extremes(bw.tree_explorer(n=8, m=2, layer=20), TREE_LABELS, "split tree")
     assert not callback_errors()
 
 
