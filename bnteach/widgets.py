@@ -347,8 +347,10 @@ TREE_DEPTH = 400
 
 @functools.lru_cache(maxsize=64)
 def _split_run(n: int, m: int, fresh: int, seed: int):
-    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram)."""
-    return meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram), and
+    the groups at every layer, so that moving the layer slider computes nothing."""
+    grams = meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+    return grams, tree.branching_history(grams)
 
 
 def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
@@ -381,9 +383,9 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
                                  description="small group m (samples)", style=wide)
 
     def show(m, fresh, seed, layer):
-        grams = _split_run(n, m, fresh, seed)
+        grams, groups = _split_run(n, m, fresh, seed)
         shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
-        history = tree.branching_history(grams[shown])
+        history = [groups[i] for i in shown]
         with plotting.style():
             fig, (left, right) = _two_panels(1.4, 1)
             plotting.plot_branching(history, layers=shown, ax=left)
