@@ -37,9 +37,9 @@ def _claims():
             lesson = None
         elif lesson and line.startswith("| C"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            assert len(cells) == 5, f"CLAIMS.md: a claim row needs 5 columns: {line}"
-            rows.append(dict(zip(("id", "claim", "provenance", "shown", "guards"), cells),
-                             lesson=lesson))
+            assert len(cells) == 6, f"CLAIMS.md: a claim row needs 6 columns: {line}"
+            rows.append(dict(zip(("id", "claim", "provenance", "shown", "guards", "truth"),
+                                 cells), lesson=lesson))
     return rows
 
 

@@ -67,6 +67,37 @@ def test_checked_cells_hold_text_only(notebook):
                     f"not compared by nbval; print a text summary instead")
 
 
+def test_tolerance_comments_are_well_formed_and_in_checked_cells(notebook):
+    """``# NBVAL_TOLERANCE`` (tests/nbval_tolerance.py) means nothing outside a checked cell."""
+    from nbval_tolerance import MARKER, parse_tolerance
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or MARKER not in _src(cell):
+            continue
+        assert tool.is_checked(cell), (
+            f"{path.name} cell {i}: {MARKER} in a cell that is not checked "
+            f"(add # NBVAL_CHECK_OUTPUT or remove the tolerance)")
+        parse_tolerance(_src(cell))        # raises ValueError with the pinned syntax
+
+
+def test_checked_outputs_hold_no_values_at_rounding_level(notebook):
+    """A value like 2.2e-16 is no claim a tolerance can hold: print the threshold it passes."""
+    path, nb = notebook
+    tiny = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?[eE]-(?:1[3-9]|[2-9]\d|\d{3})\b")
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code" and tool.is_checked(cell):
+            for out in cell["outputs"]:
+                text = "".join(out.get("text", "")) + "".join(
+                    out.get("data", {}).get("text/plain", ""))
+                for line in text.splitlines():
+                    for match in tiny.finditer(line):
+                        before = line[:match.start()].rstrip()
+                        assert before.endswith(("below", "under", "<", "≤", "to")), (
+                            f"{path.name} cell {i} prints {match.group()} ({line.strip()!r}): "
+                            f"values at rounding level differ between machines; print the "
+                            f"threshold they pass, e.g. f\"below 1e-12: {{err < 1e-12}}\"")
+
+
 def test_metadata_and_size(notebook):
     path, nb = notebook
     assert "widgets" not in nb["metadata"], f"{path.name}: stale widget state; {FIX}"

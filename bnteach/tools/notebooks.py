@@ -78,9 +78,40 @@ def is_checked(cell) -> bool:
     return cell["cell_type"] == "code" and CHECK in _source(cell)
 
 
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of one name, stored one line per list item.
+
+    How a kernel chunks printed text depends on timing; nbval joins the chunks before
+    comparing, so storing them joined makes re-blessing an unchanged lesson a no-op.
+    """
+    joined: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and joined
+                and joined[-1].get("output_type") == "stream"
+                and joined[-1].get("name") == out.get("name")):
+            joined[-1]["text"] = _text(joined[-1]["text"]) + _text(out["text"])
+        else:
+            joined.append(dict(out))
+    for out in joined:
+        if out.get("output_type") == "stream":
+            out["text"] = _text(out["text"]).splitlines(keepends=True)
+    return joined
+
+
 def clean(nb: dict) -> dict:
-    """Strip what should not be committed; keep outputs of checked cells only."""
+    """Strip what should not be committed; keep outputs of checked cells only.
+
+    A checked cell's execution count is its position among the code cells, so that
+    re-blessing changes no count unless cells were added or removed before it.
+    """
+    code_cells = 0
     for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            code_cells += 1
         meta = cell.setdefault("metadata", {})
         for key in ("execution", "collapsed", "scrolled"):
             meta.pop(key, None)
@@ -91,6 +122,10 @@ def clean(nb: dict) -> dict:
         if not is_checked(cell):
             cell["outputs"] = []
             cell["execution_count"] = None
+        else:
+            cell["outputs"] = _coalesce_streams(cell.get("outputs", []))
+            if cell.get("execution_count") is not None:
+                cell["execution_count"] = code_cells
         for out in cell.get("outputs", []):
             out.get("metadata", {}).pop("execution", None)
     nb["metadata"].pop("widgets", None)
