@@ -94,8 +94,8 @@ def alpha(n):
     in expectation. α(2) = 2, α(n) ≈ 1 + 2/n.
 
     Source: derived in this course, checked numerically (lesson 4). That this
-    constant is paper-summary.md's "specific variance parameterization" is our
-    reading, not confirmed. Unrelated to the α of Daneshmand et al. (2021)'s
+    constant is the "specific variance parameterization" that the summary quoted
+    in SOURCES.md attributes to the paper is our reading, not confirmed. Unrelated to the α of Daneshmand et al. (2021)'s
     assumption A₁ (a lower bound on singular values).
     """
     n = _batch_size(n)
