@@ -1,0 +1,406 @@
+"""Truth tests for lesson 4 (``lessons/04_clustering.ipynb``, CLAIMS.md rows C4.x).
+
+Each test recomputes one claim of the lesson through the public API of ``bnteach``, on
+seeds the lesson does not use (7401, 7402, ...), and asserts the sentence as it is
+written, with the tolerance the sentence implies. Statistical claims use several seeds.
+The main claim (a cluster plus an orthogonal outlier) and the invariance are also
+recomputed along an independent path: explicit Gaussian weight matrices
+``W = rng.standard_normal((d, d_in)) / sqrt(d_in)`` with RC, RS and ReLU written out in
+numpy here, instead of the package's Gram sampler.
+
+Cases marked ``xfail(strict=True)`` state the *false* sentence a careless author could
+have written ("most neurons", "within about ten layers", "∝ 1/spread", ...): every run
+shows that the same test fails on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bnteach as bn
+
+N, WIDTH, DEPTH = 16, 512, 300          # lesson 4, section 1
+SEEDS = list(range(7401, 7406))         # the lesson uses 2024 and small offsets
+
+
+def false(reason):
+    """A parametrized case stating a false sentence: the test must fail on it."""
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"false sentence: {reason}")
+
+
+# -- helpers: an independent path through the mathematics ------------------------------------
+
+def explicit_layer(X, rng, components=("rc", "relu"), width=None):
+    """One layer with an explicit Gaussian weight matrix, written out in numpy."""
+    d_in = X.shape[0]
+    d = d_in if width is None else width
+    W = rng.standard_normal((d, d_in)) / np.sqrt(d_in)
+    Z = W @ X
+    if "rc" in components:
+        Z = Z - Z.mean(axis=1, keepdims=True)
+    if "rs" in components:
+        Z = Z / np.sqrt((Z ** 2).mean(axis=1, keepdims=True))
+    return np.maximum(Z, 0.0)
+
+
+def explicit_run(X0, depth, rng, components=("rc", "relu")):
+    """Gram matrices of ``depth`` explicit layers (renormalized each layer, like bn.run)."""
+    X, grams = X0, [X0.T @ X0]
+    for _ in range(depth):
+        X = explicit_layer(X, rng, components)
+        X = X * np.sqrt(X.shape[1] / np.sum(X * X))
+        grams.append(X.T @ X)
+    return np.array(grams)
+
+
+def stats_per_layer(grams):
+    """(index, outlier |cos|, cluster cos, norm ratio) per layer."""
+    return bn.metrics.per_layer(lambda G: tuple(bn.metrics.outlier_stats(G)), grams)
+
+
+def split_layer(stats, n):
+    """Lesson 4's split detector: outlier |cos| < 0.05 and norm ratio > (n - 1)/2."""
+    return next((layer for layer, s in enumerate(stats) if s[1] < 0.05 and s[3] > (n - 1) / 2),
+                None)
+
+
+def next_layer_reps(G, rng, width=WIDTH, components=("rc", "relu")):
+    """The representation one layer after a batch with Gram matrix G (post-ReLU, (width, n))."""
+    return bn.run(bn.simulate.batch_from_gram(G), 1, width=width, components=components,
+                  rng=rng, keep="reps").reps[0]
+
+
+def wide_attractor(n, seed):
+    """The wide-limit RC+ReLU attractor, from a perturbed cluster+outlier batch."""
+    X = bn.simulate.cluster_outlier(n, noise=1e-3, rng=np.random.default_rng(seed))
+    return bn.meanfield.run(X.T @ X, 2000)[-1]
+
+
+def wide_rows(G, rows, rng, components=("rc",)):
+    """``rows`` pre-activation rows of an infinitely wide layer: i.i.d. N(0, P G P)."""
+    n = len(G)
+    C = G - G.mean(axis=0, keepdims=True)
+    C = C - C.mean(axis=1, keepdims=True)
+    eig, vec = np.linalg.eigh(C)
+    return rng.standard_normal((rows, n)) @ (vec * np.sqrt(np.clip(eig, 0.0, None))).T
+
+
+@pytest.fixture(scope="module")
+def section1_runs():
+    """RC+ReLU, n = 16, width 512, 300 layers, from Gaussian inputs, one run per seed."""
+    runs = {}
+    for seed in range(7401, 7411):
+        rng = np.random.default_rng(seed)
+        traj = bn.run(rng.standard_normal((WIDTH, N)), DEPTH, rng=rng)
+        reps = next_layer_reps(traj.grams[-1], rng)      # the neurons of one more layer
+        runs[seed] = (traj, stats_per_layer(traj.grams), reps)
+    return runs
+
+
+# -- C4.1, C4.2: one cluster plus one orthogonal outlier, about n - 1 times longer ----------
+
+@pytest.mark.parametrize("rel", [0.25, pytest.param(0.05, marks=false(
+    "the outlier's norm grows to n - 1 times the others' (within 5%): it ends 16-21% below "
+    "in some seeds"))])
+def test_batch_splits_into_a_cluster_and_an_orthogonal_outlier(section1_runs, rel):
+    """C4.1, C4.2: in each of 5 seeds, by layer 300 one sample is orthogonal to the others
+    (|cos| < 0.05), the rest form one tight cluster (mean cos > 0.75), the outlier's norm
+    ratio is within 25% of n - 1, and it keeps its index from the split on."""
+    for seed in SEEDS:
+        _, stats, _ = section1_runs[seed]
+        split = split_layer(stats, N)
+        assert split is not None, f"seed {seed}: no split in {DEPTH} layers"
+        assert np.all(stats[split:, 0] == stats[split, 0]), f"seed {seed}: the outlier changed"
+        index, outlier_cos, cluster_cos, ratio = stats[-1]
+        assert outlier_cos < 0.05 and cluster_cos > 0.75, seed
+        assert abs(ratio - (N - 1)) < rel * (N - 1), f"seed {seed}: norm ratio {ratio:.2f}"
+
+
+def test_explicit_weights_split_the_batch_too():
+    """C4.1, C4.2 along the independent path: explicit 512 x 512 Gaussian weight matrices."""
+    for seed in (7401, 7402):
+        rng = np.random.default_rng(seed)
+        stats = stats_per_layer(explicit_run(rng.standard_normal((WIDTH, N)), DEPTH, rng))
+        split = split_layer(stats, N)
+        assert split is not None, seed
+        assert np.all(stats[split:, 0] == stats[split, 0]), seed
+        _, outlier_cos, cluster_cos, ratio = stats[-1]
+        assert outlier_cos < 0.05 and cluster_cos > 0.75, seed
+        assert abs(ratio - (N - 1)) < 0.25 * (N - 1), seed
+
+
+# -- C4.3: the rich get richer ---------------------------------------------------------------
+
+def test_farthest_from_the_mean_comes_out_longest(section1_runs):
+    """C4.3: in each of 5 seeds the sample farthest from the batch mean at layer l is the
+    longest at layer l + 1 in at least 90% of the layers, and distance from the mean and next
+    norm correlate above 0.9 over layers 0-99."""
+    for seed in SEEDS:
+        grams = section1_runs[seed][0].grams
+        centered = np.array([bn.metrics.centered_norms(G) for G in grams[:-1]])
+        norms_next = np.sqrt(np.einsum("lii->li", grams[1:]))
+        same = np.mean(np.argmax(centered, axis=1) == np.argmax(norms_next, axis=1))
+        corr = np.mean([np.corrcoef(centered[l], norms_next[l])[0, 1] for l in range(100)])
+        assert same >= 0.9 and corr > 0.9, f"seed {seed}: {same:.2f}, {corr:.3f}"
+
+
+# -- C4.4: invariance -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("components", [("rc", "relu"), ("rc", "rs", "relu")], ids="+".join)
+@pytest.mark.parametrize("n", [4, 16])
+def test_cluster_outlier_keeps_its_angles_under_every_draw(n, components):
+    """C4.4: 50 draws of one layer of width 64, with explicit weight matrices and with the
+    sampler: no cosine moves by more than 1e-12; the wide map fixes the Gram matrix, norm
+    ratio n - 1."""
+    rng = np.random.default_rng(7403 + n)
+    X0 = bn.simulate.cluster_outlier(n, 64)
+    target = bn.metrics.cosines(bn.theory.invariant_gram(n))
+    for _ in range(50):
+        X1 = explicit_layer(X0, rng, components)
+        assert np.abs(bn.metrics.cosines(X1.T @ X1) - target).max() < 1e-12
+        G1 = bn.run(X0, 1, components=components, rng=rng).grams[1]
+        assert np.abs(bn.metrics.cosines(G1) - target).max() < 1e-12
+    G = bn.theory.invariant_gram(n)
+    assert np.abs(bn.meanfield.step(G) - G).max() < 1e-12
+    assert bn.metrics.outlier_stats(bn.meanfield.step(G)).norm_ratio == pytest.approx(n - 1)
+
+
+# -- C4.14: disjoint neurons, at the exact configuration only ------------------------------
+
+@pytest.mark.parametrize("mixed_max", [None, pytest.param(0.01, marks=false(
+    "in the state networks reach every neuron fires on one side only (on the outlier or on "
+    "cluster samples): about a quarter fire on both"))])
+def test_one_sided_neurons_hold_at_the_exact_configuration_only(section1_runs, mixed_max):
+    """C4.14: at the exact configuration every neuron fires on the whole cluster or on the
+    outlier alone (explicit weights, width 512). In the state the RC+ReLU runs reach (10
+    seeds), the outlier is active on about half of the neurons (each seed 0.4-0.6) but alone
+    on only about a quarter (mean 0.18-0.30, each seed 0.1-0.35)."""
+    rng = np.random.default_rng(7411)
+    counts = bn.metrics.active_counts(explicit_layer(bn.simulate.cluster_outlier(N, WIDTH), rng))
+    assert set(np.unique(counts)) <= {1, N - 1}
+    active, alone, mixed = [], [], []
+    for seed, (traj, _, reps) in section1_runs.items():
+        k = bn.metrics.outlier_stats(reps.T @ reps).index
+        on = reps[:, k] > 0
+        counts = bn.metrics.active_counts(reps)
+        active.append(on.mean())
+        alone.append(np.mean(on & (counts == 1)))
+        mixed.append(np.mean(on & (counts > 1)))
+    assert all(0.4 <= a <= 0.6 for a in active), active
+    assert all(0.1 <= a <= 0.35 for a in alone) and 0.18 <= np.mean(alone) <= 0.30, alone
+    if mixed_max is not None:
+        assert max(mixed) < mixed_max, mixed
+
+
+# -- C4.6: alpha -----------------------------------------------------------------------------
+
+def _spread_growth(X, rng, width=None, components=("rc", "relu")):
+    G0 = X.T @ X
+    if width is None:
+        G1 = bn.meanfield.step(G0, components)
+    else:
+        G0, G1 = bn.run(X, 1, width=width, components=components, rng=rng).grams
+    return bn.metrics.cluster_spread(G1) / bn.metrics.cluster_spread(G0)
+
+
+@pytest.mark.parametrize("factor", [bn.theory.alpha, pytest.param(
+    lambda n: (n / (n - 1)) ** 2, marks=false("the spread grows by (n/(n-1))^2 per layer"))])
+def test_one_layer_grows_the_cluster_spread_by_alpha(factor):
+    """C4.6: at width 4096 (20 draws, noise 1e-3) the mean one-layer growth of the cluster's
+    spread lies within 3 standard errors of alpha(n) for n = 4, 8, 16; the wide limit within
+    0.5%."""
+    rng = np.random.default_rng(7404)
+    for n in (4, 8, 16):
+        g = [_spread_growth(bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), rng, 4096)
+             for _ in range(20)]
+        se = np.std(g, ddof=1) / np.sqrt(len(g))
+        assert abs(np.mean(g) - factor(n)) < 3 * se, (n, np.mean(g), se)
+        wide = _spread_growth(bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), rng)
+        assert wide == pytest.approx(factor(n), rel=5e-3), (n, wide)
+
+
+# -- C4.7: two clusters ----------------------------------------------------------------------
+
+def _two_clusters(n, k, rng):
+    X = np.zeros((n + 4, n))
+    X[0, : n - k] = 1.0
+    X[1, n - k:] = (n - k) / k
+    X[2:] += 1e-4 * rng.standard_normal((n + 2, n))
+    return X.T @ X
+
+
+@pytest.mark.parametrize("factor", [bn.theory.two_cluster_factor, pytest.param(
+    lambda n, k: bn.theory.alpha(n), marks=false("every two-cluster split grows at alpha(n)"))])
+def test_two_cluster_growth_is_smallest_for_one_outlier(factor):
+    """C4.7: in the wide limit (3 seeds) the big cluster's spread grows by n²/(k²+(n−k)²)
+    within 0.5%, for n = 16, k = 1, 2, 4, 8 and n = 12, k = 3; the growth is smallest at k = 1."""
+    for seed in (7405, 7406, 7407):
+        rng = np.random.default_rng(seed)
+        for n, ks in ((16, (1, 2, 4, 8)), (12, (1, 3))):
+            growth = []
+            for k in ks:
+                G0 = _two_clusters(n, k, rng)
+                big = np.arange(n - k)
+                growth.append(bn.metrics.cluster_spread(bn.meanfield.step(G0), big)
+                              / bn.metrics.cluster_spread(G0, big))
+                assert growth[-1] == pytest.approx(factor(n, k), rel=5e-3), (n, k, growth[-1])
+            assert np.argmin(growth) == 0
+
+
+# -- C4.8: the attractor's angle -------------------------------------------------------------
+
+@pytest.mark.parametrize("angle", [bn.theory.cluster_angle, pytest.param(
+    lambda n: 3 * np.pi / n, marks=false("the cluster angle is 3*pi/n (30% off at n = 16)"))])
+def test_cluster_angle_balances_alpha_at_the_wide_attractor(angle):
+    """C4.8: iterating the wide map 2000 layers from a perturbed configuration (2 seeds)
+    gives a within-cluster 1 - cos within 3% of 1 - cos(phi*), for n = 16 and 32, with the
+    outlier still orthogonal (|cos| < 0.05)."""
+    for seed in (7408, 7409):
+        for n in (16, 32):
+            s = bn.metrics.outlier_stats(wide_attractor(n, seed))
+            assert s.outlier_cos < 0.05
+            assert 1 - s.cluster_cos == pytest.approx(1 - np.cos(angle(n)), rel=0.03), n
+
+
+# -- C4.9, C4.15: the weight variance 2 alpha / d, and the random walk of the log-norm ------
+
+def test_weight_variance_two_alpha_keeps_the_norms_in_expectation():
+    """C4.9: one layer at width 4096, 20 draws: with variance 2α/d the mean squared norms of
+    the cluster and of the outlier / (n - 1) lie within 3 standard errors of 1; with He
+    (2/d) within 3 standard errors of 1/α (norms shrink by 1/√α), for n = 4, 8, 16."""
+    rng = np.random.default_rng(7412)
+    for n in (4, 8, 16):
+        X0 = bn.simulate.cluster_outlier(n, 4096)
+        for var, expected in ((2 * bn.theory.alpha(n), 1.0), (2.0, 1 / bn.theory.alpha(n))):
+            raw = np.array([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1]
+                            for _ in range(20)])
+            for sq in (raw[:, 0] ** 2, (raw[:, -1] / (n - 1)) ** 2):
+                se = np.std(sq, ddof=1) / np.sqrt(len(sq))
+                assert abs(sq.mean() - expected) < 3 * se, (n, var, sq.mean(), se)
+
+
+@pytest.mark.parametrize("drift", ["down", pytest.param("none", marks=false(
+    "the norms' factor has mean 1, so the log of the norm does not drift"))])
+def test_squared_norm_factor_has_mean_one_but_the_log_drifts_down(drift):
+    """C4.15: width 256, n = 16, weight variance 2α/d. From the exact configuration the
+    squared cluster norm's one-layer factor has mean 1 (within 3 standard errors, 400 draws);
+    after 50 layers (150 runs) the mean log of the cluster norm is below 0 by more than 3
+    standard errors and the median norm is below 0.9."""
+    rng = np.random.default_rng(7413)
+    X0 = bn.simulate.cluster_outlier(N, 256)
+    var = 2 * bn.theory.alpha(N)
+    sq = np.array([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1, 0] ** 2
+                   for _ in range(400)])
+    assert abs(sq.mean() - 1) < 3 * sq.std(ddof=1) / np.sqrt(len(sq)), sq.mean()
+    logs = np.log([bn.run(X0, 50, weight_var=var, rng=rng).raw_norms()[-1, 0]
+                   for _ in range(150)])
+    se = logs.std(ddof=1) / np.sqrt(len(logs))
+    if drift == "down":
+        assert logs.mean() < -3 * se and np.exp(np.median(logs)) < 0.9, (logs.mean(), se)
+    else:
+        assert abs(logs.mean()) < 3 * se, (logs.mean(), se)
+
+
+# -- C4.11: rescaling removes the outlier ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rs_runs():
+    """RC+RS+ReLU, width 1024, 30 layers, from the configuration with noise amplitude 1e-3."""
+    out = []
+    for seed in range(7421, 7427):
+        rng = np.random.default_rng(seed)
+        X0 = bn.simulate.cluster_outlier(N, 40, noise=1e-3, rng=rng)
+        out.append(stats_per_layer(bn.run(X0, 30, width=1024, components=("rc", "rs", "relu"),
+                                          rng=rng).grams))
+    return np.array(out)                      # (seeds, 31, 4)
+
+
+@pytest.mark.parametrize("layer_equal", [20, pytest.param(10, marks=false(
+    "within about ten layers all norms are nearly equal (norm ratio about 1.1-1.2 at layer "
+    "10)"))])
+def test_rescaling_returns_to_equiangular_gradually(rs_runs, layer_equal):
+    """C4.11: in each of 6 seeds the norm ratio is still 1.5-2.1 at layer 10; at layers 20
+    and 30 (and at layer_equal) it averages 1.05-1.25 over the seeds, each below 1.35 (full
+    batch norm's own fluctuation at this width); at layer 30 the cluster's mean cosine is
+    within 0.03 of kappa(16) and the largest |cos| of the longest sample within 0.12 of it."""
+    ratio = rs_runs[:, :, 3]
+    assert np.all((1.5 < ratio[:, 10]) & (ratio[:, 10] < 2.1)), ratio[:, 10]
+    for layer in (20, 30, layer_equal):
+        assert 1.05 < ratio[:, layer].mean() < 1.25 and ratio[:, layer].max() < 1.35, layer
+    kappa = bn.theory.kappa(N)
+    assert np.all(np.abs(rs_runs[:, 30, 2] - kappa) < 0.03)
+    assert np.all(np.abs(rs_runs[:, 30, 1] - kappa) < 0.12)
+
+
+@pytest.mark.parametrize("exponent", [-0.5, pytest.param(-1.0, marks=false(
+    "the amplification grows like 1/spread"))])
+def test_rescaling_amplifies_a_small_spread_like_spread_to_the_minus_half(exponent):
+    """C4.11: one RC+RS+ReLU layer at width 4096 (10 draws per amplitude), noise amplitudes
+    ε = 1e-2, 1e-3, 1e-4: the spread (mean 1 − cos) starts near 38ε², the amplification is
+    about 0.6/ε (ε times it between 0.4 and 0.9), and its log-log slope against the spread is
+    within 0.12 of the exponent."""
+    rng = np.random.default_rng(7430)
+    spreads, growths = [], []
+    for eps in (1e-2, 1e-3, 1e-4):
+        g, s = [], []
+        for _ in range(10):
+            X = bn.simulate.cluster_outlier(N, 40, noise=eps, rng=rng)
+            G0, G1 = bn.run(X, 1, width=4096, components=("rc", "rs", "relu"), rng=rng).grams
+            s.append(bn.metrics.cluster_spread(G0))
+            g.append(bn.metrics.cluster_spread(G1) / s[-1])
+        spreads.append(np.mean(s))
+        growths.append(np.mean(g))
+        assert 0.4 < eps * np.mean(g) < 0.9, (eps, np.mean(g))
+    slope = np.polyfit(np.log(spreads), np.log(growths), 1)[0]
+    assert abs(slope - exponent) < 0.12, slope
+
+
+# -- C4.12: the neurons' view ----------------------------------------------------------------
+
+@pytest.mark.parametrize("low", [0.40, pytest.param(0.5, marks=false(
+    "most neurons fire on 1 or n - 1 samples (at n = 16)"))])
+def test_neuron_histogram_is_bimodal_with_about_half_at_the_peaks(section1_runs, low):
+    """C4.12: n = 16, width 512, 10 seeds: the two largest bins of the active counts are 1 and
+    n − 1 in every seed; the fraction of neurons on exactly 1 or n − 1 samples averages
+    0.40-0.55 (each seed 0.25-0.65); in the wide limit it is 0.47 ± 0.02 at n = 16 and a
+    clear majority (0.6-0.75) at n = 32. The equiangular state (RC+RS+ReLU, 50 layers, 3
+    seeds) has a mean count within 0.5 of n/2 and at least 85% of neurons within 2 of n/2."""
+    fractions = []
+    for seed, (_, _, reps) in section1_runs.items():
+        counts = bn.metrics.active_counts(reps)
+        top2 = np.argsort(np.bincount(counts, minlength=N + 1))[-2:]
+        assert sorted(top2) == [1, N - 1], (seed, np.bincount(counts))
+        fractions.append(np.isin(counts, (1, N - 1)).mean())
+    assert all(0.25 <= f <= 0.65 for f in fractions), fractions
+    assert low <= np.mean(fractions) <= 0.55, np.mean(fractions)
+    rng = np.random.default_rng(7415)
+    for n, lo, hi in ((16, 0.45, 0.49), (32, 0.6, 0.75)):
+        counts = np.count_nonzero(wide_rows(wide_attractor(n, 7415), 200_000, rng) > 0, axis=1)
+        assert lo <= np.isin(counts, (1, n - 1)).mean() <= hi, n
+    for seed in (7416, 7417, 7418):
+        rng = np.random.default_rng(seed)
+        equi = bn.run(rng.standard_normal((WIDTH, N)), 50, components=("rc", "rs", "relu"),
+                      rng=rng)
+        counts = bn.metrics.active_counts(next_layer_reps(equi.grams[-1], rng,
+                                                          components=("rc", "rs", "relu")))
+        assert abs(counts.mean() - N / 2) < 0.5 and np.mean(np.abs(counts - N / 2) <= 2) >= 0.85
+
+
+# -- C4.13: the wide limit -------------------------------------------------------------------
+
+def test_wide_limit_small_batches_stay_equiangular_larger_ones_split():
+    """C4.13: from rank-2 inputs (3 seeds), 1000 wide layers: n = 4, 6 end equiangular at
+    kappa(n) (every cosine within 1e-3, norm ratio 1); n = 8, 12, 16, 32 end as cluster +
+    outlier (norm ratio above (n - 1)/2, outlier |cos| < 0.05)."""
+    for seed in (7431, 7432, 7433):
+        rng = np.random.default_rng(seed)
+        for m in (4, 6, 8, 12, 16, 32):
+            X = bn.simulate.random_batch(m, m, rank=2, rng=rng)
+            G = bn.meanfield.run(X.T @ X, 1000)[-1]
+            s = bn.metrics.outlier_stats(G)
+            if m <= 6:
+                C = bn.metrics.cosines(G)[np.triu_indices(m, 1)]
+                assert np.abs(C - bn.theory.kappa(m)).max() < 1e-3 and s.norm_ratio < 1.001
+            else:
+                assert s.norm_ratio > (m - 1) / 2 and s.outlier_cos < 0.05, (seed, m)
