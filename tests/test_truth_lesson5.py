@@ -176,15 +176,20 @@ def test_c5_4_level_below_the_root_opens_after_the_corrected_count(rule):
     assert int(np.argmax(L[:, 1] < OPEN)) == 12
 
 
-def test_c5_4_levels_open_in_turn_and_the_siblings_slow_down():
+@pytest.mark.parametrize("rate", [
+    (1.45, 1.65),
+    false((1.9, 2.0), reason="each level's gap doubles every layer until it opens (once level 2 "
+                             "has opened the siblings' gap grows about x1.5-1.6 a layer)"),
+])
+def test_c5_4_levels_open_in_turn_and_the_siblings_slow_down(rate):
     """Section 3: root at layer 1, level 2 at 12, siblings at 29; groups 1 -> 2 -> 4 -> 8;
     once level 2 has opened the sibling gap grows more slowly, about x1.5-1.6 a layer."""
     L = bn.tree.tree_run(TIGHT, 60)
     opened = [int(np.argmax(L[:, lv] < OPEN)) for lv in range(3)]
-    assert opened == [29, 12, 1]
     gaps = 1 - L[:, 0]
     slow = gaps[14:18] / gaps[13:17]                           # layers 13-17, after level 2 opened
-    assert np.all((slow > 1.45) & (slow < 1.65)), slow
+    assert np.all((slow > rate[0]) & (slow < rate[1])), slow
+    assert opened == [29, 12, 1]
     history = bn.tree.branching_history(bn.meanfield.run(bn.tree.tree_gram(TIGHT), 60))
     counts = [len(p) for p in history]
     assert counts == sorted(counts) and sorted(set(counts)) == [1, 2, 4, 8]
@@ -255,8 +260,9 @@ def test_c5_5_lopsided_splits_end_at_cluster_plus_outlier(m):
 
 def test_c5_5_balanced_split_end_depends_on_the_perturbation():
     """Section 4: with the spread in 62 fresh directions the balanced split ends
-    equiangular at kappa(16); with the spread in 16 it usually (here: most seeds)
-    passes near kappa (every cosine within 0.02) and then escapes to cluster + outlier."""
+    equiangular at kappa(16); with the spread in 16 it usually passes near kappa (every
+    cosine within 0.02) and then escapes to cluster + outlier: the lesson says 3 of its 4
+    seeds, and six other seeds out of six in these tests."""
     for seed in SEEDS[:3]:
         G = bn.meanfield.run(bn.tree.split_gram(N, 8, fresh=62, rng=seed), 3000)[-1]
         assert is_equiangular(G)
@@ -266,7 +272,7 @@ def test_c5_5_balanced_split_end_depends_on_the_perturbation():
         near = min(np.max(np.abs(cos_matrix(G)[np.triu_indices(N, 1)] - bn.theory.kappa(N)))
                    for G in grams[:400:5])
         escaped += near < 0.02 and is_cluster_plus_outlier(grams[-1])
-    assert escaped > 3
+    assert escaped == 6
 
 
 # ---------------------------------------------------------------- C5.6
@@ -325,6 +331,25 @@ def test_c5_6_a_free_pair_splits_and_leaves_a_single_outlier():
         assert sorted(map(len, bn.tree.groups(grams[-1]))) == [1, 15]
 
 
+@pytest.mark.parametrize("m, held", [
+    (2, True), (4, False),
+    false(4, True, reason="the ReLU holds the big cluster of any lopsided split (at rate 1.6 "
+                          "the 12-cluster of a 4 + 12 split falls apart)"),
+])
+def test_c5_6_growth_at_1_28_is_held_and_at_1_6_is_not(m, held):
+    """Section 5: the 14-cluster of 2 + 14 (rate 1.28) stays one group (cosine above 0.45)
+    for 600 layers; the 12-cluster of 4 + 12 (rate 1.6) falls apart (section 4's figure:
+    both groups fall into single samples)."""
+    for seed in SEEDS[:3]:
+        grams = bn.meanfield.run(bn.tree.split_gram(N, m, rng=seed), 600)
+        lowest = min(1 - bn.metrics.cluster_spread(G, np.arange(N - m)) for G in grams)
+        peak = max(len(bn.tree.groups(G)) for G in grams[::2])
+        if held:
+            assert lowest > OPEN and peak <= 3, (lowest, peak)
+        else:
+            assert lowest < OPEN and peak == N, (lowest, peak)
+
+
 def test_c5_6_the_single_outlier_is_the_least_unstable_two_cluster_state():
     """Section 5: measured in the wide map, the spread grows slowest for m = 1 (alpha(n))."""
     for seed in SEEDS[:2]:
@@ -355,15 +380,24 @@ TREE16 = [1 - 1e-8, 1 - 1e-6, 1 - 1e-4, 1 - 1e-2]
 EVERY8 = np.arange(0, 401, 8)
 
 
-def test_c5_7_finite_width_tree_branches_into_16_groups_and_ends_in_one_outlier():
-    """Section 6: at width 512, in every seed the tight tree of 16 branches into 16
-    groups within about 50 layers (by layer 56), merges back, and ends (layer 400)
-    with one cluster of 15 and one orthogonal outlier (|cos| < 0.05, ratio > 7.5)."""
+@pytest.mark.parametrize("merged_by", [
+    128,
+    false(80, reason="by layer 80 all but one have merged into a cluster, in every seed (true "
+                     "of the lesson's seed 0; other seeds take until layer 96-128)"),
+])
+def test_c5_7_finite_width_tree_branches_into_16_groups_and_ends_in_one_outlier(merged_by):
+    """Section 6: at width 512, in every seed (eight here) the tight tree of 16 branches
+    into 16 groups within about 50 layers (by layer 40 to 48), is back to two groups by
+    layer 72 to 128, and ends (layer 400) with one cluster of 15 and one orthogonal
+    outlier (|cos| < 0.05, norm ratio > 7.5)."""
     X0 = bn.simulate.batch_from_gram(bn.tree.tree_gram(TREE16), width=512)
-    for seed in range(7501, 7507):
+    for seed in range(7501, 7509):
         traj = bn.run(X0, 400, rng=np.random.default_rng([7501, seed]))
         counts = np.array([len(p) for p in bn.tree.branching_history(traj.grams[EVERY8])])
-        assert counts.max() == 16 and EVERY8[np.argmax(counts == 16)] <= 56
+        peak = int(np.argmax(counts == 16))
+        back = peak + int(np.argmax(counts[peak:] == 2))
+        assert counts.max() == 16 and 40 <= EVERY8[peak] <= 48
+        assert 72 <= EVERY8[back] <= merged_by and np.all(counts[back:] == 2)
         s = bn.metrics.outlier_stats(traj.grams[-1])
         assert s.outlier_cos < 0.05 and s.norm_ratio > 7.5
         assert sorted(map(len, bn.tree.groups(traj.grams[-1]))) == [1, 15]
