@@ -364,6 +364,17 @@ def test_c1_5_rescaling_first_equalises_the_norms_of_the_nearly_rank_one_input()
             assert np.all(gaps[ratios > 100] > 0.7)
 
 
+def test_c1_5_a_gaussian_batch_already_starts_at_the_width_32_plateau():
+    """Lesson 1 section 6 (explore): 4 Gaussian samples in 32 dimensions have a gap (measured
+    0.18-0.19 over 3 x 200 batches) within 25% of the width-32 plateau of RS (0.20)."""
+    plateau = _rs_runs(7141, 32, "nearly rank one")[0][:, 30:].mean()
+    for seed in (7301, 7302, 7303):
+        rng = np.random.default_rng(seed)
+        gaps = [bn.metrics.orthogonality_gap(X.T @ X)
+                for X in (rng.standard_normal((32, 4)) for _ in range(200))]
+        assert abs(np.mean(gaps) / plateau - 1) < 0.25
+
+
 def test_c1_5_with_explicit_weights():
     """C1.5 through the independent path (explicit 32x32 matrices, RS written out)."""
     for start in ("nearly rank one", "near a line"):
