@@ -321,7 +321,7 @@ def _full_bn_run(seed, n=16, width=1024, depth=2000, path="eigh sampler"):
 def test_full_batch_norm_stays_equiangular_for_2000_layers(claim):
     """Section 5: n = 16, width 1024, 2000 RC + RS + ReLU layers, 3 seeds: mean cosine within
     about 0.01 of κ(16) at every layer; the largest norm typically 10-15% above the others'
-    mean, at most about 30%. Width 1024 runs through the Gram sampler written above (the
+    mean, at most about a third. Width 1024 runs through the Gram sampler written above (the
     package's QR-based sampler is slow at this width on a loaded machine); the package's
     ``bn.run`` checks the same sentence at width 256, where the bands are wider (about 1/sqrt(d))."""
     kappa = bn.theory.kappa(16)
@@ -381,6 +381,36 @@ def test_fluctuations_around_the_wide_limit_shrink_like_one_over_sqrt_width(rate
 
 
 # == Lesson 6 ================================================================================
+
+# C6.6: the ridge readout of section 1's starter, over four seeds.
+
+def _ridge_errors(seed, n=16, d=512, depth=200):
+    rng = np.random.default_rng(seed)
+    X0, y = rng.standard_normal((d, n)), rng.choice([-1.0, 1.0], n)
+    out = {}
+    for name, components in [("rc", ("rc", "relu")), ("rs", ("rc", "rs", "relu")),
+                             ("relu", ("relu",))]:
+        G = bn.run(X0, depth, components=components, rng=rng).grams[-1]
+        errors = [np.mean(np.sign(G @ np.linalg.solve(G + lam * np.eye(n), y)) != y)
+                  for lam in (1e-3, 1e-1)]
+        out[name] = (bn.metrics.soft_rank(G), *errors)
+    return out                  # "rc": RC + ReLU, "rs": full BN, "relu": vanilla ReLU
+
+
+@pytest.mark.parametrize("claim", [
+    "as written",
+    pytest.param("rank one cannot fit", marks=false("a nearly rank-one representation (RC + ReLU) "
+                                                    "cannot fit random labels")),
+])
+def test_ridge_readout_fits_random_labels_as_the_soft_rank_allows(claim):
+    for seed in SEEDS6:
+        e = _ridge_errors(seed)
+        assert 6.5 < e["rs"][0] < 7.5 and e["rs"][1:] == (0.0, 0.0), e      # full BN
+        assert 1.05 < e["rc"][0] < 1.3 and e["rc"][1] == 0.0, e             # RC + ReLU
+        assert 0.15 <= e["rc"][2] <= 0.45, e                                # "misses 20-40%"
+        assert e["relu"][0] < 1.02 and 0.05 <= e["relu"][1] <= 0.35, e      # "misses 10-30%"
+        if claim == "rank one cannot fit":
+            assert e["rc"][1] > 0.05, e
 
 # C6.4: the neurons' histogram: bimodal at 1 and n - 1, but at n = 16 only about half of the
 # neurons sit at those two counts; a majority from n ≈ 18 in the wide limit; equiangular: n/2.
