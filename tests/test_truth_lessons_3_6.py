@@ -31,7 +31,8 @@ SEEDS6 = [7601, 7602, 7603, 7604]
 
 def false(reason):
     """A parametrized case stating a false sentence: the test must fail on it."""
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"false sentence: {reason}")
+    return pytest.mark.xfail(strict=True, raises=AssertionError,
+                             reason=f"false sentence: {reason}")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -115,20 +116,20 @@ def _circle(k=8):
     return np.vstack([np.cos(a), np.sin(a)])                           # r = 8, m = 4, span 2
 
 
-def _three_lines_3d(rng):
+def _four_lines_3d(rng):
     x, y, z = rng.standard_normal((3, 3))
-    return np.stack([x, -x, y, -y, z, -z, x + 2 * y], axis=1)          # r = 7, m = 3, span 3
+    return np.stack([x, -x, y, -y, x + y, -(x + y), z, -z], axis=1)    # r = 8, m = 4, span 3
 
 
 @pytest.mark.parametrize("seed", SEEDS3)
 @pytest.mark.parametrize("case, predicted", [
-    ("six points", 5), ("circle", 6), ("three lines in 3-D", 7),
+    ("six points", 5), ("circle", 6), ("four lines in 3-D", 7),
     pytest.param("six points", 6, marks=false("six distinct non-zero samples always get rank 6")),
 ])
 def test_rank_count_for_lines_occupied_on_both_sides(seed, case, predicted):
     rng = np.random.default_rng(seed)
     X = {"six points": _six_points(), "circle": _circle()}.get(case)
-    X = _three_lines_3d(rng) if X is None else X
+    X = _four_lines_3d(rng) if X is None else X    # all three are centered already
     for width in (64, 1000):
         traj = bn.run(X, 1, width=width, components=("rc", "relu"), rng=rng)
         assert bn.metrics.numerical_rank(traj.grams[1]) == predicted
@@ -243,7 +244,8 @@ def test_one_layer_makes_the_batch_equiangular_at_kappa(path, kappa):
 
 @pytest.mark.parametrize("norms", [
     "equal",
-    pytest.param("unequal", marks=false("any equiangular input, whatever its norms, goes to kappa")),
+    pytest.param("unequal",
+                 marks=false("any equiangular input, whatever its norms, goes to kappa")),
 ])
 def test_equal_norm_equiangular_inputs_go_to_kappa(norms):
     """Section 4's hypotheses: equal norms and one common cosine c < 1 suffice (wide map and
@@ -270,7 +272,7 @@ def test_kappa_rises_from_zero_to_one_over_pi_through_the_wide_map():
     assert abs(ks[0]) < 1e-12
     assert np.all(np.diff(ks) > 0) and ks[-1] < 1 / np.pi
     assert 1 / np.pi - ks[-1] < 0.003
-    for n, k in zip((16, 32, 64, 256), ks[4:]):                  # "≈ 1/π − 1/(2(n−1)), large n"
+    for n, k in zip((16, 32, 64, 256), ks[4:]):          # "≈ 1/π − 1/(2(n−1)) for large n"
         assert abs(k - (1 / np.pi - 1 / (2 * (n - 1)))) < 0.003
 
 
@@ -323,7 +325,7 @@ def test_full_batch_norm_stays_equiangular_for_2000_layers(claim):
     about 0.01 of κ(16) at every layer; the largest norm typically 10-15% above the others'
     mean, at most about a third. Width 1024 runs through the Gram sampler written above (the
     package's QR-based sampler is slow at this width on a loaded machine); the package's
-    ``bn.run`` checks the same sentence at width 256, where the bands are wider (about 1/sqrt(d))."""
+    ``bn.run`` checks the same sentence at width 256, where the bands are wider (~1/sqrt(d))."""
     kappa = bn.theory.kappa(16)
     for seed in (7301, 7302, 7303):
         mean_cos, ratio = _full_bn_run(seed)
@@ -446,7 +448,8 @@ def test_histogram_at_finite_width():
         counts = bn.metrics.active_counts(X)
         fractions.append(np.isin(counts, (1, 15)).mean())
         assert set(np.argsort(np.bincount(counts, minlength=17))[-2:]) == {1, 15}
-    assert all(0.3 <= f <= 0.62 for f in fractions) and 0.4 <= np.mean(fractions) <= 0.55, fractions
+    assert all(0.3 <= f <= 0.62 for f in fractions), fractions
+    assert 0.4 <= np.mean(fractions) <= 0.55, fractions
     for seed in SEEDS6[:2]:
         rng = np.random.default_rng(seed)
         X = bn.run(rng.standard_normal((512, 16)), 50, components=("rc", "rs", "relu"), rng=rng,
