@@ -167,6 +167,23 @@ def test_cluster_outlier_keeps_its_angles_under_every_draw(n, components):
     assert bn.metrics.outlier_stats(bn.meanfield.step(G)).norm_ratio == pytest.approx(n - 1)
 
 
+@pytest.mark.parametrize("n", [4, 16])
+def test_finite_width_norm_ratio_follows_the_neurons_signs(n):
+    """C4.4 (lesson 4 section 3): at width d one RC+ReLU layer on the exact configuration
+    gives the norm ratio (n - 1)(sum_{g<0} g² / sum_{g>0} g²)^(1/2), g = W(c - o), checked
+    with explicit weight matrices (20 draws, width 64, to 1e-10 relative)."""
+    rng = np.random.default_rng(7440 + n)
+    X0 = bn.simulate.cluster_outlier(n, 64)
+    for _ in range(20):
+        W = rng.standard_normal((64, 64)) / 8.0
+        Z = W @ X0
+        X1 = np.maximum(Z - Z.mean(axis=1, keepdims=True), 0.0)
+        g = W @ (X0[:, 0] - X0[:, -1])
+        predicted = (n - 1) * np.sqrt(np.sum(g[g < 0] ** 2) / np.sum(g[g > 0] ** 2))
+        measured = bn.metrics.outlier_stats(X1.T @ X1).norm_ratio
+        assert measured == pytest.approx(predicted, rel=1e-10)
+
+
 # -- C4.14: disjoint neurons, at the exact configuration only ------------------------------
 
 @pytest.mark.parametrize("mixed_max", [None, pytest.param(0.01, marks=false(
