@@ -133,7 +133,9 @@ def test_explicit_weights_split_the_batch_too():
 
 # -- C4.3: the rich get richer ---------------------------------------------------------------
 
-def test_farthest_from_the_mean_comes_out_longest(section1_runs):
+@pytest.mark.parametrize("least", [0.9, pytest.param(1.0, marks=false(
+    "the sample farthest from the mean always comes out longest (in every layer)"))])
+def test_farthest_from_the_mean_comes_out_longest(section1_runs, least):
     """C4.3: in each of 5 seeds the sample farthest from the batch mean at layer l is the
     longest at layer l + 1 in at least 90% of the layers, and distance from the mean and next
     norm correlate above 0.9 over layers 0-99."""
@@ -143,7 +145,7 @@ def test_farthest_from_the_mean_comes_out_longest(section1_runs):
         norms_next = np.sqrt(np.einsum("lii->li", grams[1:]))
         same = np.mean(np.argmax(centered, axis=1) == np.argmax(norms_next, axis=1))
         corr = np.mean([np.corrcoef(centered[l], norms_next[l])[0, 1] for l in range(100)])
-        assert same >= 0.9 and corr > 0.9, f"seed {seed}: {same:.2f}, {corr:.3f}"
+        assert same >= least and corr > 0.9, f"seed {seed}: {same:.2f}, {corr:.3f}"
 
 
 # -- C4.4: invariance -----------------------------------------------------------------------
@@ -283,14 +285,17 @@ def test_cluster_angle_balances_alpha_at_the_wide_attractor(angle):
 
 # -- C4.9, C4.15: the weight variance 2 alpha / d, and the random walk of the log-norm ------
 
-def test_weight_variance_two_alpha_keeps_the_norms_in_expectation():
+@pytest.mark.parametrize("he_power", [1, pytest.param(2, marks=false(
+    "He weights shrink the norms by 1/alpha per layer (the squared norms by 1/alpha^2)"))])
+def test_weight_variance_two_alpha_keeps_the_norms_in_expectation(he_power):
     """C4.9: one layer at width 4096, 20 draws: with variance 2α/d the mean squared norms of
     the cluster and of the outlier / (n - 1) lie within 3 standard errors of 1; with He
     (2/d) within 3 standard errors of 1/α (norms shrink by 1/√α), for n = 4, 8, 16."""
     rng = np.random.default_rng(7412)
     for n in (4, 8, 16):
         X0 = bn.simulate.cluster_outlier(n, 4096)
-        for var, expected in ((2 * bn.theory.alpha(n), 1.0), (2.0, 1 / bn.theory.alpha(n))):
+        he = 1 / bn.theory.alpha(n) ** he_power
+        for var, expected in ((2 * bn.theory.alpha(n), 1.0), (2.0, he)):
             raw = np.array([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1]
                             for _ in range(20)])
             for sq in (raw[:, 0] ** 2, (raw[:, -1] / (n - 1)) ** 2):
@@ -412,7 +417,9 @@ def test_neuron_histogram_is_bimodal_with_about_half_at_the_peaks(section1_runs,
 
 # -- C4.13: the wide limit -------------------------------------------------------------------
 
-def test_wide_limit_small_batches_stay_equiangular_larger_ones_split():
+@pytest.mark.parametrize("largest_equiangular", [6, pytest.param(4, marks=false(
+    "in the wide limit batches of n >= 6 split"))])
+def test_wide_limit_small_batches_stay_equiangular_larger_ones_split(largest_equiangular):
     """C4.13: from rank-2 inputs (3 seeds), 1000 wide layers: n = 4, 6 end equiangular at
     kappa(n) (every cosine within 1e-3, norm ratio 1); n = 8, 12, 16, 32 end as cluster +
     outlier (norm ratio above (n - 1)/2, outlier |cos| < 0.05)."""
@@ -422,7 +429,7 @@ def test_wide_limit_small_batches_stay_equiangular_larger_ones_split():
             X = bn.simulate.random_batch(m, m, rank=2, rng=rng)
             G = bn.meanfield.run(X.T @ X, 1000)[-1]
             s = bn.metrics.outlier_stats(G)
-            if m <= 6:
+            if m <= largest_equiangular:
                 C = bn.metrics.cosines(G)[np.triu_indices(m, 1)]
                 assert np.abs(C - bn.theory.kappa(m)).max() < 1e-3 and s.norm_ratio < 1.001
             else:
