@@ -664,6 +664,21 @@ def test_every_public_callable_of_the_compute_layer_is_driven():
     assert RECORDS <= set(public.values())
 
 
+def test_every_driven_function_returned_normally_and_refused_cleanly():
+    """A property checked only "if ok" would pass for a function that refuses everything
+    (or accepts everything, bad input included): every function the tests above drove
+    must have returned normally on some input and refused some other input. Runs last
+    in this file; skipped when the property tests were deselected."""
+    driven = {key for key, _ in CALLS}
+    if not driven:
+        pytest.skip("no property test ran before this one (deselected)")
+    never_returned = sorted(k for k in driven if not CALLS[k, "returned"])
+    never_refused = sorted(k for k in driven
+                           if not (CALLS[k, "ValueError"] or CALLS[k, "TypeError"]))
+    assert not never_returned, f"never returned normally on any example: {never_returned}"
+    assert not never_refused, f"never refused any (bad) example: {never_refused}"
+
+
 def test_the_strategies_reach_both_outcomes():
     """Sanity of the harness: valid input returns, invalid input is refused."""
     assert call(layers.recenter, np.eye(3))[0]
