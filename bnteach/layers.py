@@ -129,7 +129,7 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
     if W.ndim != 2 or W.shape[1] != X.shape[0]:
         raise ValueError(f"W must have shape (d, d_in) with d_in = X.shape[0] = {X.shape[0]} "
                          f"so that W @ X is defined; got W of shape {W.shape}. Did you mean W.T?")
-    _validation._check_finite(W, "W")
+    _validation.check_finite(W, "W")
     components = _validation.check_components(components)
     with np.errstate(over="ignore", invalid="ignore"):   # refused below if it overflows
         Z = _check_overflow(W @ X, "W and X", "W @ X")  # (d, d_in) @ (d_in, n) -> (d, n)

@@ -27,7 +27,7 @@ from bnteach import _validation
 
 __all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap", "cosine_spread",
            "OutlierStats", "outlier_stats", "centered_norms", "cluster_spread", "active_counts",
-           "per_layer", "describe"]
+           "per_layer", "format_components", "describe"]
 
 
 def gram(X) -> np.ndarray:
@@ -216,7 +216,7 @@ def cluster_spread(G, members=None) -> float:
     if (members.ndim != 1 or members.size < 2 or members.dtype.kind not in "iu"
             or members.min() < -n or members.max() >= n or len(set(members % n)) != members.size):
         raise ValueError(f"The 'members' parameter must list at least 2 distinct sample indices "
-                         f"in [0, {n}); got {_validation._describe(members)}.")
+                         f"in [0, {n}); got {_validation.describe_value(members)}.")
     C = _cosines(G)[np.ix_(members, members)]
     return float(np.mean(1.0 - C[np.triu_indices(len(members), 1)]))
 
@@ -231,31 +231,81 @@ def active_counts(Z) -> np.ndarray:
     return np.count_nonzero(Z > 0, axis=1)
 
 
-def per_layer(metric, grams) -> np.ndarray:
+def per_layer(metric, grams, *, errors="raise") -> np.ndarray:
     """Apply ``metric`` (e.g. :func:`soft_rank`) to each Gram matrix in ``grams``.
 
-    ``grams`` is an array of shape ``(depth + 1, n, n)``, e.g. ``Trajectory.grams`` or
-    the output of :func:`bnteach.meanfield.run`. Returns an array of shape
-    ``(depth + 1,)`` (or ``(depth + 1, k)`` for a metric returning k numbers, such
-    as :func:`outlier_stats`).
+    Parameters
+    ----------
+    metric : callable
+        A function of one Gram matrix returning a number or k numbers.
+    grams : array_like of shape (depth + 1, n, n)
+        E.g. ``Trajectory.grams`` or the output of :func:`bnteach.meanfield.run`.
+    errors : {"raise", "nan"}
+        What a layer whose matrix the metric refuses (``ValueError``, e.g. a sample of
+        zero norm has no angle) gives: ``"raise"`` names the layer and re-raises;
+        ``"nan"`` records NaN for that layer and goes on (for plots).
+
+    Returns
+    -------
+    ndarray of shape (depth + 1,) or (depth + 1, k)
+        The metric at every layer, as floats (k for a metric returning k numbers,
+        such as :func:`outlier_stats`).
+
+    Examples
+    --------
+    >>> per_layer(soft_rank, [np.eye(3), np.ones((3, 3))])
+    array([3., 1.])
     """
     if not callable(metric):
         raise TypeError(f"The 'metric' parameter must be a function of a Gram matrix, such as "
-                        f"bnteach.metrics.soft_rank; got {_validation._describe(metric)}.")
+                        f"bnteach.metrics.soft_rank; got {_validation.describe_value(metric)}.")
+    errors = _validation.check_choice(errors, "errors", ("raise", "nan"))
     grams = _validation.as_float_array(grams, "grams")
     if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
         raise ValueError(f"grams must have shape (depth + 1, n, n), a Gram matrix per layer; "
                          f"got shape {grams.shape}. For a single matrix call the metric directly.")
-    values = []
+    values, failed = [], []
     for layer, G in enumerate(grams):
         try:
-            values.append(metric(G))
-        except (ValueError, TypeError) as err:   # say which layer, in the caller's terms
-            raise type(err)(f"grams[{layer}]: {err}") from None
+            if errors == "nan":       # a plot of a dying batch: no warnings, NaN where undefined
+                with np.errstate(all="ignore"):
+                    values.append(metric(G))
+            else:
+                values.append(metric(G))
+        except ValueError as err:
+            if errors == "raise":                # say which layer, in the caller's terms
+                raise ValueError(f"grams[{layer}]: {err}") from None
+            values.append(None)
+            failed.append(layer)
+        except TypeError as err:
+            raise TypeError(f"grams[{layer}]: {err}") from None
+    if failed:
+        width = next((np.size(v) for v in values if v is not None), 1)
+        nan = np.nan if width == 1 and all(np.ndim(v) == 0 for v in values if v is not None) \
+            else np.full(width, np.nan)
+        values = [nan if v is None else v for v in values]
     return np.array(values, dtype=float)
 
 
-def _format_components(components) -> str:
+def format_components(components) -> str:
+    """The course's label for a layer's components, e.g. ``("rc", "relu")`` -> ``"RC+ReLU"``.
+
+    Parameters
+    ----------
+    components : iterable of str
+        As in :func:`bnteach.simulate.run`: any of ``"rc"``, ``"rs"``, then one of
+        ``"relu"``, ``"tanh"``, ``"linear"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_components(("rc", "rs", "relu"))
+    'RC+RS+ReLU'
+    """
+    components = _validation.check_components(components)
     names = {"rc": "RC", "rs": "RS", "relu": "ReLU", "tanh": "tanh", "linear": "linear"}
     return "+".join(names[c] for c in components)
 
@@ -286,7 +336,7 @@ def describe(traj, layer: int = -1) -> str:
     if config is None:
         head = f"wide limit, batch {n}"
     else:
-        head = f"{_format_components(config.components)}, width {config.width}, batch {n}"
+        head = f"{format_components(config.components)}, width {config.width}, batch {n}"
     try:
         parts = [f"{head}, layer {layer} of {depth}: soft rank {soft_rank(G):.2f}",
                  f"rank {numerical_rank(G)}"]

@@ -148,7 +148,7 @@ def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
     if not np.any(X0):
         raise ValueError("X0 is all zeros: the batch has no direction to follow.")
     unit = _validation.scale_out(X0)[0]      # exact; no overflow in the mean near 1e308
-    if "rc" in components and not np.any(np.abs(layers._recenter(unit)) >
+    if "rc" in components and not np.any(np.abs(layers.recenter(unit)) >
                                          1e-12 * np.abs(unit).max()):
         raise ValueError("X0's columns are all identical, so recentering maps the batch to "
                          "zero. Give the samples different directions or norms.")

@@ -32,7 +32,7 @@ def _batch_size(n, name: str = "n", low: int = 2):
     arr = np.asarray(n)
     if arr.dtype.kind not in "iu" or arr.ndim == 0:
         raise TypeError(f"The '{name}' parameter must be an int >= {low} (a batch size) or an "
-                        f"array of them; got {_validation._describe(n)}.")
+                        f"array of them; got {_validation.describe_value(n)}.")
     if np.any(arr < low):
         raise ValueError(f"The '{name}' parameter must be >= {low}; got min {arr.min()}.")
     return arr.astype(np.float64)

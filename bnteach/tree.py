@@ -31,7 +31,7 @@ from bnteach import _validation, meanfield, metrics
 #: tree_gram() builds at most 2**MAX_LEVELS leaves (a 4096 x 4096 Gram matrix, 128 MB).
 MAX_LEVELS = 12
 
-__all__ = ["lca_level", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
+__all__ = ["lca_level", "lca_levels", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
            "groups", "branching_history"]
 
 
@@ -56,8 +56,32 @@ def lca_level(i, j) -> int:
     return (i ^ j).bit_length()
 
 
-def _lca_levels(n: int) -> np.ndarray:
-    """``lca_level(i, j)`` for all pairs of leaves, shape ``(n, n)``: bit lengths of ``i ^ j``."""
+def lca_levels(n) -> np.ndarray:
+    """:func:`lca_level` for every pair of leaves of a tree with ``n`` leaves.
+
+    Parameters
+    ----------
+    n : int
+        The number of leaves, a power of two (``2**k``, ``k`` levels).
+
+    Returns
+    -------
+    ndarray of shape (n, n), int
+        Entry ``(i, j)`` is the level where leaves ``i`` and ``j`` meet: 0 on the
+        diagonal, 1 for siblings, ``k`` across the root.
+
+    Examples
+    --------
+    >>> lca_levels(4)
+    array([[0, 1, 2, 2],
+           [1, 0, 2, 2],
+           [2, 2, 0, 1],
+           [2, 2, 1, 0]])
+    """
+    n = _validation.check_int(n, "n", low=1)
+    if n & (n - 1):
+        raise ValueError(f"The 'n' parameter of lca_levels must be a power of two (the leaves "
+                         f"of a balanced binary tree); got {n}.")
     idx = np.arange(n)
     x = idx[:, None] ^ idx[None, :]
     level = np.zeros((n, n), dtype=int)
@@ -67,9 +91,13 @@ def _lca_levels(n: int) -> np.ndarray:
     return level
 
 
+# Lesson 5 still calls the old private name; it goes when the lesson uses lca_levels.
+_lca_levels = lca_levels
+
+
 def _gram_from_levels(c: np.ndarray) -> np.ndarray:
     """Ones on the diagonal, ``c[lca_level - 1]`` elsewhere (no checks)."""
-    level = _lca_levels(2 ** len(c))
+    level = lca_levels(2 ** len(c))
     return np.where(level == 0, 1.0, c[np.maximum(level, 1) - 1])
 
 
@@ -99,7 +127,7 @@ def tree_gram(cosines) -> np.ndarray:
         raise ValueError(f"cosines must be a 1-D sequence of k level cosines, 1 <= k <= "
                          f"{MAX_LEVELS} (siblings first, root last; 2**k leaves); got shape "
                          f"{c.shape}.")
-    _validation._check_finite(c, "cosines")
+    _validation.check_finite(c, "cosines")
     if np.any(np.abs(c) > 1):
         raise ValueError(f"cosines must lie in [-1, 1]; got {c.tolist()}.")
     G = _gram_from_levels(c)
@@ -121,7 +149,7 @@ def tree_cosines(G, *, check: bool = True) -> np.ndarray:
     C = metrics.cosines(G)
     n = len(C)
     k = _depth_of(n)
-    level = _lca_levels(n)
+    level = lca_levels(n)
     out = np.array([C[level == lv].mean() for lv in range(1, k + 1)])
     if check:
         spread = max(np.ptp(C[level == lv]) for lv in range(1, k + 1))

@@ -64,21 +64,14 @@ def _simulate(width: int, n: int, depth: int, components: tuple, seed: int, inpu
 @functools.lru_cache(maxsize=256)
 def _curve(width, n, depth, components, seed, inputs, metric):
     traj = _simulate(width, n, depth, components, seed, inputs)
-    with np.errstate(all="ignore"):
-        return np.array([_safe(METRICS[metric][0], G) for G in traj.grams])
-
-
-def _safe(fn, G):
-    try:
-        return fn(G)
-    except ValueError:      # e.g. a sample with zero norm at tiny width: no angle to measure
-        return np.nan
+    # NaN where a sample has zero norm at tiny width: no angle to measure there
+    return metrics.per_layer(METRICS[metric][0], traj.grams, errors="nan")
 
 
 def _show_dead_batch(config, err) -> str:
     """The update when the run stopped (the whole batch became zero): one figure, one line."""
     width, n, depth, components, seed, _ = config
-    summary = (f"{metrics._format_components(components)}, width {width}, batch {n}, seed "
+    summary = (f"{metrics.format_components(components)}, width {width}, batch {n}, seed "
                f"{seed}: no trajectory to show. {err}")
     with plotting.style():
         _, ax = plt.subplots(figsize=(10, 3.6))
@@ -178,7 +171,7 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
         curve = _curve(*config, metric)
         with plotting.style():
             fig, (left, right) = _two_panels(1.4, 1)
-            label = metrics._format_components(traj.config.components)
+            label = metrics.format_components(traj.config.components)
             plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
                                 logy=logy and np.nanmax(curve) > 0)  # zeros are masked
             G = traj.grams[-1]
@@ -224,9 +217,8 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
                         f"{type(traj).__name__}.")
     depth = len(grams) - 1
     layer = depth if layer is None else _validation.check_int(layer, "layer", low=0, high=depth)
-    with np.errstate(all="ignore"):
-        stats = np.array([_safe(lambda G: tuple(metrics.outlier_stats(G)), G) * np.ones(4)
-                          for G in grams])            # (depth + 1, 4); NaN rows if undefined
+    stats = metrics.per_layer(lambda G: tuple(metrics.outlier_stats(G)), grams,
+                              errors="nan")           # (depth + 1, 4); NaN rows if undefined
 
     def show(layer):
         with plotting.style():

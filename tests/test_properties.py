@@ -464,16 +464,27 @@ def gram_stacks(draw):
 @PROPERTY
 @given(metric=st.sampled_from(SCALAR_METRICS + [metrics.numerical_rank, metrics.cosine_spread,
                                                  metrics.outlier_stats, "soft_rank", None]),
-       grams_=gram_stacks())
-def test_per_layer(metric, grams_):
-    ok, out = call(metrics.per_layer, metric, grams_)
+       grams_=gram_stacks(), errors=st.sampled_from(["raise", "raise", "nan", "ignore", None]))
+def test_per_layer(metric, grams_, errors):
+    ok, out = call(metrics.per_layer, metric, grams_, errors=errors)
     if ok:
         shape = (len(grams_), 4) if metric is metrics.outlier_stats and len(grams_) else (
             len(grams_),)
         assert isinstance(out, np.ndarray) and out.shape == shape
+        if errors == "nan":
+            return                        # NaN marks the layers the metric refused
         if metric is metrics.outlier_stats and len(grams_) and np.shape(grams_)[1] == 2:
             out = out[:, [0, 1, 3]]       # cluster_cos is NaN for n = 2, as documented
         assert_finite(out, "per_layer")
+
+
+@covers(metrics.format_components)
+@PROPERTY
+@given(components=COMPONENTS)
+def test_format_components(components):
+    ok, label = call(metrics.format_components, components)
+    if ok:
+        assert isinstance(label, str) and label and "+" not in (label[0], label[-1])
 
 
 @st.composite
@@ -591,6 +602,16 @@ def test_lca_level(i, j):
     ok, level = call(tree.lca_level, i, j)
     if ok:
         assert isinstance(level, int) and level >= 0
+
+
+@covers(tree.lca_levels)
+@PROPERTY
+@given(n=st.one_of(SIZES, st.sampled_from([1, 2, 8, 64])))
+def test_lca_levels(n):
+    ok, levels = call(tree.lca_levels, n)
+    if ok:
+        assert_array(levels, (n, n), "lca_levels")
+        assert np.all(np.diag(levels) == 0) and np.all(levels == levels.T)
 
 
 @covers(tree.tree_gram, tree.tree_step)
