@@ -174,7 +174,8 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
         The outgoing representation, e.g. ``relu(recenter(W @ X))`` for the default
         RC+ReLU. With ``("rc", "rs", ...)`` it is batch norm at initialization (no γ,
         β, ε). The decomposition is the one of Nachum et al. (arXiv 2412.02843,
-        abstract); :func:`bnteach.simulate.run` stacks such layers.
+        abstract); :func:`bnteach.simulate.run` stacks such layers. Used from
+    ``lessons/02_recentering.ipynb`` on.
 
     Examples
     --------
