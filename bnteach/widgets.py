@@ -277,10 +277,26 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
     """How the weight variance sets the norms of the cluster+outlier configuration.
 
     Starts RC+ReLU networks (``runs`` of them, input width = width) from ``n − 1``
-    unit vectors and one orthogonal vector of norm ``n − 1``, and plots the raw norms
-    of the cluster and of the outlier divided by ``n − 1``, against depth. With
-    weights of variance ``2α/d`` both stay at 1 in expectation; any other scaling
-    makes them drift geometrically (derived in this course, checked numerically).
+    unit vectors and one orthogonal vector of norm ``n − 1``
+    (:func:`bnteach.simulate.cluster_outlier`), and plots the raw norms of the
+    cluster and of the outlier divided by ``n − 1``, against depth. With weights of
+    variance ``2α/d`` both stay at 1 in expectation; any other scaling makes them
+    drift geometrically (derived in this course, checked numerically; lesson 4).
+
+    Parameters
+    ----------
+    n : int, default 16
+        Starting batch size, 3 to 32.
+    width : int, default 256
+        Starting width d, one of 64, 256, 1024, 4096.
+    depth : int, default 50
+        Starting depth, 1 to 100.
+    scaling : str, default "2α/d"
+        Starting weight variance, a key of :data:`SCALINGS`.
+    seed : int, default 0
+        Starting seed, 0 to 10**6.
+    runs : int, default 5
+        Number of runs averaged, 1 to 20 (fixed when the explorer is made).
 
     Returns
     -------
@@ -354,7 +370,20 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
     iterates the wide RC+ReLU map. Left: the branching diagram (groups of samples
     with cosine above 0.45, :func:`bnteach.tree.groups`) up to the chosen layer.
     Right: the cosine matrix at that layer. The layer slider only changes the view.
-    The batch size ``n`` (8, 16 or 32) is fixed when the explorer is made.
+    Lesson 5 (``lessons/05_branching_tree.ipynb``).
+
+    Parameters
+    ----------
+    n : int, default 16
+        Batch size, 8, 16 or 32 (fixed when the explorer is made).
+    m : int, default 4
+        Starting size of the small group, 1 to ``n // 2``.
+    fresh : int, default 16
+        Starting number of fresh directions of the spread, one of 4, 8, 16, 32, 62.
+    seed : int, default 0
+        Starting seed, 0 to 10**6.
+    layer : int, default 150
+        Starting layer shown, 0 to 400.
 
     Returns
     -------
