@@ -31,6 +31,18 @@ __all__ = ["Exercise", "EXERCISES", "RTOL", "exercise", "call", "as_array", "as_
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise of the course, as registered by :func:`exercise` in :data:`EXERCISES`.
+
+    Attributes
+    ----------
+    number : str
+        ``"<lesson>.<k>"``, e.g. ``"1.1"``: lesson 1, exercise 1.
+    title : str
+        What the learner does, e.g. ``"implement rescale (RS)"``.
+    lesson : str
+        The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+    """
+
     number: str     #: "1.1": lesson 1, exercise 1
     title: str
     lesson: str     #: the notebook's file name
@@ -50,6 +62,10 @@ RTOL = 1e-10
 def exercise(name: str, number: str, title: str, lesson: str):
     """Register ``check_<name>`` as the checker of exercise ``number`` and apply the protocol.
 
+    The decorated function (the checker's body) takes the learner's function,
+    compares it with the reference and raises ``AssertionError`` with a hint, or
+    returns a message saying what passed.
+
     Parameters
     ----------
     name : str
@@ -60,6 +76,19 @@ def exercise(name: str, number: str, title: str, lesson: str):
         What the learner does, e.g. ``"implement rescale (RS)"``.
     lesson : str
         The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+
+    Returns
+    -------
+    callable
+        A decorator. It turns the body into the checker ``check_<name>(fn) -> bool``:
+        True and a "passed" line on success, False and a "pending" line while ``fn``
+        raises ``NotImplementedError``, ``AssertionError("Exercise <number>: <hint>")``
+        on failure; the state is recorded for :func:`summary`.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is already registered.
     """
     if name in EXERCISES:
         raise ValueError(f"exercise {name!r} is registered twice")
@@ -104,7 +133,38 @@ def _same_rng_state(a, b) -> bool:
 
 
 def call(fn, *args):
-    """Call the learner's ``fn`` on copies of ``args``; fail if it changes them or the global RNG."""
+    """Call the learner's ``fn`` on copies of ``args``; fail if it changes them or the global RNG.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function.
+    *args
+        Its arguments; arrays are copied before the call and compared after it.
+
+    Returns
+    -------
+    object
+        Whatever ``fn`` returns.
+
+    Raises
+    ------
+    AssertionError
+        With a hint if ``fn`` modified an input array in place or used numpy's
+        global random state (``np.random.*``).
+
+    Examples
+    --------
+    >>> call(lambda Z: 2 * Z, np.ones(2))
+    array([2., 2.])
+    >>> def halve_in_place(Z):
+    ...     Z /= 2
+    ...     return Z
+    >>> call(halve_in_place, np.ones(2))
+    Traceback (most recent call last):
+        ...
+    AssertionError: your function modified its input array in place ...
+    """
     copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
     state = _global_rng_state()
     out = fn(*copies)
@@ -122,9 +182,38 @@ def call(fn, *args):
 def reject_known_mistakes(out, mistakes, prefix="", close=None):
     """Fail with the hint of the first known mistake that ``out`` reproduces.
 
-    ``mistakes`` lists ``(what that mistake returns, hint)``; a ``None`` result is
-    skipped (the mistake is impossible on this input). By default two results are the
-    same if they agree to a relative 1e-8.
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    mistakes : iterable of (object, str)
+        ``(what that mistake returns, hint)`` pairs, in order; a ``None`` result is
+        skipped (the mistake is impossible on this input).
+    prefix : str, default ""
+        Put before the hint, e.g. ``"for n = 3: "``.
+    close : callable, optional
+        ``close(out, wrong) -> bool``; default: agree to a relative 1e-8
+        (``np.allclose(out, wrong, rtol=1e-8)``).
+
+    Returns
+    -------
+    None
+        When ``out`` matches none of the mistakes.
+
+    Raises
+    ------
+    AssertionError
+        ``prefix + hint`` of the first mistake that ``out`` matches.
+
+    Examples
+    --------
+    >>> reject_known_mistakes(0.25, [(0.5, "you forgot to square it"),
+    ...                              (0.0625, "you squared it twice")])
+    >>> reject_known_mistakes(0.0625, [(0.5, "you forgot to square it"),
+    ...                                (0.0625, "you squared it twice")], "for x = 0.5: ")
+    Traceback (most recent call last):
+        ...
+    AssertionError: for x = 0.5: you squared it twice
     """
     close = close or (lambda a, b: np.allclose(a, b, rtol=1e-8))
     for wrong, hint in mistakes:
@@ -136,7 +225,36 @@ def _returned_none(out):
 
 
 def as_array(out, shape, what):
-    """``out`` as the array of ``shape`` it should be, or a hint saying what it is instead."""
+    """``out`` as the array of ``shape`` it should be, or a hint saying what it is instead.
+
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    shape : tuple of int
+        The expected shape, e.g. ``(d, n)``.
+    what : str
+        What the array is, for the hint, e.g. ``"the same shape as Z, (d, n)"``.
+
+    Returns
+    -------
+    ndarray of shape ``shape``
+        ``out`` itself.
+
+    Raises
+    ------
+    AssertionError
+        If ``out`` is None, not a numpy array, or of another shape (a transposed
+        result is named as such).
+
+    Examples
+    --------
+    >>> as_array(np.zeros((3, 2)), (2, 3), "the same shape as Z, (d, n)")
+    Traceback (most recent call last):
+        ...
+    AssertionError: the output has shape (3, 2) but should have shape (2, 3) (the same
+    shape as Z, (d, n)). You transposed it: keep samples as columns.
+    """
     assert out is not None, f"your function returned None. Did you forget `return`? ({what})"
     assert isinstance(out, np.ndarray), (
         f"your function returned a {type(out).__name__}; return a numpy array ({what}). "
@@ -152,6 +270,30 @@ def as_number(out, where, fix=""):
 
     A boolean is refused (a comparison such as ``np.allclose`` hides the size of a
     difference), as is a string, an array or a list.
+
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    where : str
+        For which input, e.g. ``"for n = 3"``.
+    fix : str, default ""
+        How to get one number, added to the hint for an array or a list.
+
+    Returns
+    -------
+    float
+        ``float(out)``.
+
+    Raises
+    ------
+    AssertionError
+        If ``out`` is None, a boolean, a string or not a scalar.
+
+    Examples
+    --------
+    >>> print(f"{as_number(np.float64(0.5), 'for n = 3'):.2f}")
+    0.50
     """
     _returned_none(out)
     assert not isinstance(out, (bool, np.bool_)), (

@@ -20,10 +20,37 @@ LESSON = "01_linear_networks.ipynb"
 
 @exercise("rescale", "1.1", "implement rescale (RS)", LESSON)
 def check_rescale(rescale) -> str:
-    """Check your ``rescale(Z)``: each row divided by its root-mean-square over the batch.
+    """Check your ``rescale(Z)``: each row divided by its root-mean-square over the batch (RS).
 
-    Reference: :func:`bnteach.layers.rescale`. Inputs are not centered, so dividing
-    by the standard deviation (which subtracts the mean) is caught.
+    Exercise 1.1 of ``lessons/01_linear_networks.ipynb``. Reference:
+    :func:`bnteach.layers.rescale`, at relative tolerance 1e-10. Inputs are not
+    centered, so dividing by the standard deviation (which subtracts the mean) is
+    caught.
+
+    Parameters
+    ----------
+    rescale : callable
+        Your function, ``rescale(Z) -> ndarray of shape (d, n)``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
+
+    Examples
+    --------
+    >>> def rescale(Z):
+    ...     return Z / np.sqrt(np.mean(Z ** 2, axis=1, keepdims=True))
+    >>> check_rescale(rescale)
+    Exercise 1.1 passed: every neuron (row) now has mean square 1 over the batch.
+    True
     """
     rng = np.random.default_rng(1)
     for d, n in [(5, 4), (3, 7)]:
@@ -61,7 +88,26 @@ def check_rescale(rescale) -> str:
 def check_orthogonality_gap(orthogonality_gap) -> str:
     """Check your ``orthogonality_gap(G)`` = ‖G/tr(G) − I/n‖_F (Daneshmand et al. 2021).
 
-    Reference: :func:`bnteach.metrics.orthogonality_gap`.
+    Exercise 1.2 of ``lessons/01_linear_networks.ipynb``. Reference:
+    :func:`bnteach.metrics.orthogonality_gap`, at relative tolerance 1e-10, on an
+    orthogonal batch, a random batch, a batch on one line and a scaled batch.
+
+    Parameters
+    ----------
+    orthogonality_gap : callable
+        Your function, ``orthogonality_gap(G) -> float, G of shape (n, n)``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     rng = np.random.default_rng(2)
     n = 5

@@ -22,10 +22,45 @@ LESSON = "02_recentering.ipynb"
 def check_recenter(recenter) -> str:
     """Check your ``recenter(Z)``: each row minus its mean over the batch (RC).
 
-    Reference: :func:`bnteach.layers.recenter`, at relative tolerance 1e-10. Every row
-    gets its own offset, so a mean over the wrong axis is caught; the first input is
-    square, so a mean without ``keepdims`` (which broadcasts along the wrong axis
-    instead of failing) is caught too.
+    Exercise 2.1 of ``lessons/02_recentering.ipynb``. Reference:
+    :func:`bnteach.layers.recenter`, at relative tolerance 1e-10. Every row gets its
+    own offset, so a mean over the wrong axis is caught; the first input is square,
+    so a mean without ``keepdims`` (which broadcasts along the wrong axis instead of
+    failing) is caught too.
+
+    Parameters
+    ----------
+    recenter : callable
+        Your function, ``recenter(Z) -> ndarray of shape (d, n)``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
+
+    Examples
+    --------
+    >>> def recenter(Z):
+    ...     return Z - Z.mean(axis=1, keepdims=True)
+    >>> check_recenter(recenter)
+    Exercise 2.1 passed: every neuron (row) now has mean 0 over the batch, and Z is untouched.
+    True
+
+    A mean over the wrong axis gets a hint:
+
+    >>> def recenter(Z):
+    ...     return Z - Z.mean(axis=0, keepdims=True)
+    >>> check_recenter(recenter)
+    Traceback (most recent call last):
+        ...
+    AssertionError: Exercise 2.1: you subtracted each column's (sample's) mean with axis=0. ...
     """
     rng = np.random.default_rng(3)
     for d, n in [(4, 4), (5, 3), (3, 7)]:
@@ -66,10 +101,28 @@ def check_recenter(recenter) -> str:
 def check_commutation_gap(commutation_gap) -> str:
     """Check your ``commutation_gap(f, X)`` = ``max |recenter(f(X)) − f(recenter(X))|``.
 
-    ``f`` maps a batch of shape ``(d_in, n)`` to one of shape ``(d, n)``. The checker
-    tries a linear map (the gap is rounding error: it must be below 1e-10), an affine
-    map ``W @ X + b`` (recentering removes the bias, so the gap is ``max |b|``) and a
-    ReLU layer, comparing with the reference at relative tolerance 1e-8.
+    Exercise 2.2 of ``lessons/02_recentering.ipynb``. ``f`` maps a batch of shape
+    ``(d_in, n)`` to one of shape ``(d, n)``. The checker tries a linear map (the gap
+    is rounding error: it must be below 1e-10), an affine map ``W @ X + b``
+    (recentering removes the bias, so the gap is ``max |b|``) and a ReLU layer,
+    comparing with the reference at relative tolerance 1e-8.
+
+    Parameters
+    ----------
+    commutation_gap : callable
+        Your function, ``commutation_gap(f, X) -> float``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     rng = np.random.default_rng(5)
     X = rng.standard_normal((5, 4)) + rng.uniform(-2, 2, (5, 1))   # (d_in, n)

@@ -22,10 +22,28 @@ LESSON = "03_relu.ipynb"
 def check_relu_cosine(relu_cosine) -> str:
     """Check your ``relu_cosine(c)``: the cosine after a wide ReLU layer, given the cosine ``c``.
 
-    ``(sin θ + (π − θ) cos θ) / π`` with ``θ = arccos c``, elementwise: the normalized
-    degree-1 arc-cosine kernel (Cho and Saul, 2009). Reference:
-    :func:`bnteach.theory.relu_cosine`, at relative tolerance 1e-10. The inputs include
-    cosines one rounding step outside [−1, 1], as computed cosines can be.
+    Exercise 3.1 of ``lessons/03_relu.ipynb``. ``(sin θ + (π − θ) cos θ) / π``
+    with ``θ = arccos c``, elementwise: the normalized degree-1 arc-cosine kernel
+    (Cho and Saul, 2009). Reference: :func:`bnteach.theory.relu_cosine`, at relative
+    tolerance 1e-10. The inputs include cosines one rounding step outside [−1, 1],
+    as computed cosines can be.
+
+    Parameters
+    ----------
+    relu_cosine : callable
+        Your function, ``relu_cosine(c) -> ndarray of the shape of c``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     c = np.array([-1.0, -0.75, -0.5, -0.3, 0.0, 0.25, 0.37, 0.5, 0.8, 0.95, 1.0])
     try:
@@ -74,9 +92,38 @@ def check_relu_cosine(relu_cosine) -> str:
 def check_kappa(kappa) -> str:
     """Check your ``kappa(n)``: the pairwise cosine after one wide RC+ReLU layer.
 
-    The input is an orthogonal batch of ``n`` samples, so κ(n) = relu_cosine(−1/(n−1)).
-    Reference: :func:`bnteach.theory.kappa`, at relative tolerance 1e-10, for
-    n = 2, 3, 4, 8, 16 and 64.
+    Exercise 3.2 of ``lessons/03_relu.ipynb``. The input is an orthogonal batch
+    of ``n`` samples, so κ(n) = relu_cosine(−1/(n−1)). Reference:
+    :func:`bnteach.theory.kappa`, at relative tolerance 1e-10, for n = 2, 3, 4, 8,
+    16 and 64.
+
+    Parameters
+    ----------
+    kappa : callable
+        Your function, ``kappa(n) -> float, n an int >= 2``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
+
+    Examples
+    --------
+    While the stub is unchanged the exercise is pending, and Run All goes on:
+
+    >>> def kappa(n):
+    ...     raise NotImplementedError("Exercise 3.2: compute kappa(n)")
+    >>> check_kappa(kappa)
+    Exercise 3.2 (compute kappa(n)) is pending: your function still raises
+    NotImplementedError. Fill it in and run this cell again.
+    False
     """
     relu_cos = theory.relu_cosine
     for n in (2, 3, 4, 8, 16, 64):

@@ -22,8 +22,26 @@ LESSON = "04_clustering.ipynb"
 def check_find_outlier(find_outlier) -> str:
     """Check your ``find_outlier(G) -> (index, norm_ratio)``.
 
-    ``index`` is the sample with the largest norm; ``norm_ratio`` its norm over the
-    mean norm of the other samples. Reference: :func:`bnteach.metrics.outlier_stats`.
+    Exercise 4.1 of ``lessons/04_clustering.ipynb``. ``index`` is the sample with
+    the largest norm; ``norm_ratio`` its norm over the mean norm of the other
+    samples. Reference: :func:`bnteach.metrics.outlier_stats`.
+
+    Parameters
+    ----------
+    find_outlier : callable
+        Your function, ``find_outlier(G) -> (int, float), G of shape (n, n)``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     rng = np.random.default_rng(4)
     X = rng.standard_normal((12, 7))
@@ -68,11 +86,30 @@ def check_find_outlier(find_outlier) -> str:
 def check_measure_alpha(measure_alpha) -> str:
     """Check your ``measure_alpha(n, rng) -> float`` against α(n) = n²/(n² − 2n + 2).
 
-    Your function simulates one wide RC+ReLU layer on the slightly perturbed
-    cluster+outlier batch and returns the growth factor of the cluster's spread
-    (mean ``1 − cos``). Its answer is random, so it is compared with α(n) at a
-    tolerance of 0.06 (four standard deviations for the mean of 10 draws at width
-    4096, so a correct simulation of that size passes).
+    Exercise 4.2 of ``lessons/04_clustering.ipynb``. Your function simulates one
+    wide RC+ReLU layer on the slightly perturbed cluster+outlier batch and returns
+    the growth factor of the cluster's spread (mean ``1 − cos``). Its answer is
+    random, so it is compared with α(n) (:func:`bnteach.theory.alpha`; derived in
+    this course, checked numerically) at a tolerance of 0.06 (four standard
+    deviations for the mean of 10 draws at width 4096, so a correct simulation of
+    that size passes).
+
+    Parameters
+    ----------
+    measure_alpha : callable
+        Your function, ``measure_alpha(n, rng) -> float, rng a numpy Generator``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     for n in (8, 16):
         rng = np.random.default_rng(100 + n)

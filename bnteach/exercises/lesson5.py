@@ -22,9 +22,35 @@ LESSON = "05_branching_tree.ipynb"
 def check_lca_level(lca_level) -> str:
     """Check your ``lca_level(i, j)``: the level of the lowest common ancestor of two leaves.
 
-    Leaves ``0 .. n−1`` of a balanced binary tree; siblings meet at level 1, the two
-    halves at the root, level k; a leaf with itself at level 0. Reference:
-    :func:`bnteach.tree.lca_level`.
+    Exercise 5.1 of ``lessons/05_branching_tree.ipynb``. Leaves ``0 .. n−1`` of a
+    balanced binary tree; siblings meet at level 1, the two halves at the root,
+    level k; a leaf with itself at level 0. Reference: :func:`bnteach.tree.lca_level`,
+    on every pair of leaves of a 16-leaf tree.
+
+    Parameters
+    ----------
+    lca_level : callable
+        Your function, ``lca_level(i, j) -> int``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
+
+    Examples
+    --------
+    >>> def lca_level(i, j):
+    ...     return (i ^ j).bit_length()
+    >>> check_lca_level(lca_level)
+    Exercise 5.1 passed: every pair of leaves of a 16-leaf tree meets at the right level.
+    True
     """
     for i in range(16):
         for j in range(16):
@@ -54,8 +80,26 @@ def check_lca_level(lca_level) -> str:
 def check_tree_gram(tree_gram) -> str:
     """Check your ``tree_gram(cosines)``: the Gram matrix of unit vectors on a binary tree.
 
-    ``cosines[l - 1]`` is the cosine at level ``l`` (siblings first, root last).
-    Reference: :func:`bnteach.tree.tree_gram`.
+    Exercise 5.2 of ``lessons/05_branching_tree.ipynb``. ``cosines[l - 1]`` is the
+    cosine at level ``l`` (siblings first, root last), for k = 1, 2 and 3 levels.
+    Reference: :func:`bnteach.tree.tree_gram`, at absolute tolerance 1e-12.
+
+    Parameters
+    ----------
+    tree_gram : callable
+        Your function, ``tree_gram(cosines) -> ndarray of shape (2**k, 2**k)``;
+        pass the function itself, without calling it.
+
+    Returns
+    -------
+    bool
+        True when your function passes (a line says so), False while it still raises
+        ``NotImplementedError`` (the exercise is pending).
+
+    Raises
+    ------
+    AssertionError
+        When it fails, with the exercise number and a hint saying what to fix.
     """
     for cosines in ([0.5], [0.9, 0.2], [0.95, 0.7, 0.1]):
         expected = tree.tree_gram(cosines)
