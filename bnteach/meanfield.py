@@ -117,9 +117,10 @@ def _check_input(G0, components, weight_var, name):
 def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
     """One layer of the infinitely wide network, on the Gram matrix.
 
-    ``G ↦ K(P G P)`` for RC+ReLU, with ``P = I_n − 11ᵀ/n`` and ``K`` the degree-1
-    arc-cosine kernel of the module docstring (``G ↦ K(G)`` without RC; ``P G P``
-    or ``G`` for linear layers). Introduced in ``lessons/03_relu.ipynb``.
+    Up to scale, ``G ↦ K(P G P)`` for RC+ReLU, with ``P = I_n − 11ᵀ/n`` and ``K``
+    the degree-1 arc-cosine kernel of the module docstring; ``G ↦ K(G)`` for
+    ReLU without RC, ``P G P`` or ``G`` for linear layers, and a Gauss–Hermite
+    quadrature for tanh. Introduced in ``lessons/03_relu.ipynb``.
 
     Parameters
     ----------

@@ -392,8 +392,11 @@ def active_counts(Z) -> np.ndarray:
 
     ``Z`` may be a pre-activation or a post-ReLU representation: a ReLU neuron is
     active on a sample exactly when its pre-activation is > 0. In the equiangular
-    state the counts gather near ``n/2``; in the cluster+outlier state near 1 and
-    ``n − 1`` (lesson 4; derived in this course, checked numerically).
+    state the counts gather near ``n/2``; at the exact cluster+outlier
+    configuration every neuron fires on the whole cluster (``n − 1``) or on the
+    outlier alone (1), while at the attractor reached by deep networks
+    intermediate counts stay common (lesson 4; derived in this course, checked
+    numerically).
 
     Parameters
     ----------

@@ -202,14 +202,15 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
 
     Parameters
     ----------
-    values : 1-D array
-        E.g. the upper triangle of a cosine matrix, or ``metrics.active_counts(Z)``.
-    ax : Axes, optional
+    values : array_like of shape (m,)
+        Other shapes are flattened. E.g. the upper triangle of a cosine matrix, or ``metrics.active_counts(Z)``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
     bins : int or sequence, optional
         Default: 30 bins, or one bar per integer if ``discrete``.
-    discrete : bool
+    discrete : bool, default False
         Integer data (counts): one bar per value, centred on it.
-    xlabel : str
+    xlabel : str, default ""
     label : str, optional
         Legend label (to overlay several histograms on one ``ax``).
     **kwargs
@@ -241,9 +242,10 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
     history : list of partitions
         One partition per shown layer, each a list of tuples of sample indices
         (``bnteach.tree.branching_history``).
-    layers : array of int, optional
+    layers : array_like of int of shape (len(history),), optional
         The layer of each partition (default ``0, 1, 2, ...``), for the x axis.
-    ax : Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
     **kwargs
         Passed to the segments' ``LineCollection`` (e.g. ``color``).
 

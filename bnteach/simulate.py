@@ -84,6 +84,7 @@ class Trajectory:
         scaling: the raw network's Gram matrix at layer ``l`` is
         ``exp(2 * log_scale[l]) * grams[l]``. See :meth:`raw_norms`.
     config : NetConfig
+        The network: width, input width, batch, depth, components, weights.
     seed : int or None
         The integer seed passed as ``rng``, if one was.
     reps : ndarray of shape (depth, width, n) or None
@@ -204,10 +205,11 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
         weight_var=2.0, rng=None, keep="gram") -> Trajectory:
     """Push the batch ``X0`` through ``depth`` layers with fresh random weights.
 
-    Each layer is :func:`bnteach.layers.bn_layer` with a new weight matrix ``W`` of
-    shape ``(width, d_in)``: ``X_l = NL(RS(RC(W_l @ X_{l-1})))``, keeping the named
-    components. Introduced in ``lessons/01_linear_networks.ipynb``; every later
-    lesson runs it.
+    Each layer is :func:`bnteach.layers.bn_layer` with fresh i.i.d. weights ``W_l``
+    of shape ``(width, fan_in)`` and variance ``weight_var / fan_in``:
+    ``X_l = NL(RS(RC(W_l @ X_{l-1})))``, keeping the named components (in law:
+    Gaussian weights are drawn through the Gram sampler of the module docstring).
+    Introduced in ``lessons/01_linear_networks.ipynb``; every later lesson runs it.
 
     Parameters
     ----------
