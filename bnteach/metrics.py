@@ -430,7 +430,9 @@ def per_layer(metric, grams, *, errors="raise") -> np.ndarray:
     errors : {"raise", "nan"}
         What a layer whose matrix the metric refuses (``ValueError``, e.g. a sample of
         zero norm has no angle) gives: ``"raise"`` names the layer and re-raises;
-        ``"nan"`` records NaN for that layer and goes on (for plots).
+        ``"nan"`` records NaN for that layer and goes on (for plots); if the metric
+        refuses every layer, there is nothing to plot and the first layer's error is
+        raised even so.
 
     Returns
     -------
@@ -466,11 +468,11 @@ def per_layer(metric, grams, *, errors="raise") -> np.ndarray:
             failed.append(layer)
         except TypeError as err:
             raise TypeError(f"grams[{layer}]: {err}") from None
+    if failed and len(failed) == len(values):   # nothing to plot, and no shape to give NaN
+        return per_layer(metric, grams[:1])      # raises the first layer's error, named
     if failed:
-        width = next((np.size(v) for v in values if v is not None), 1)
-        nan = np.nan if width == 1 and all(np.ndim(v) == 0 for v in values if v is not None) \
-            else np.full(width, np.nan)
-        values = [nan if v is None else v for v in values]
+        k = next(np.shape(v) for v in values if v is not None)
+        values = [np.full(k, np.nan) if v is None else v for v in values]
     return np.array(values, dtype=float)
 
 

@@ -217,8 +217,11 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
                         f"{type(traj).__name__}.")
     depth = len(grams) - 1
     layer = depth if layer is None else _validation.check_int(layer, "layer", low=0, high=depth)
-    stats = metrics.per_layer(lambda G: tuple(metrics.outlier_stats(G)), grams,
-                              errors="nan")           # (depth + 1, 4); NaN rows if undefined
+    try:
+        stats = metrics.per_layer(lambda G: tuple(metrics.outlier_stats(G)), grams,
+                                  errors="nan")       # (depth + 1, 4); NaN rows if undefined
+    except ValueError:                                # undefined at every layer
+        stats = np.full((depth + 1, 4), np.nan)
 
     def show(layer):
         with plotting.style():

@@ -268,6 +268,13 @@ def test_per_layer_nan_policy_marks_the_refused_layers_only():
         metrics.per_layer(metrics.soft_rank, grams, errors="ignore")
 
 
+def test_per_layer_nan_policy_raises_when_every_layer_is_refused():
+    """No layer gives a value, so there is no shape for the NaNs: the first error is raised."""
+    dead = np.zeros((3, 2, 2))
+    with pytest.raises(ValueError, match=r"^grams\[0\]: "):
+        metrics.per_layer(metrics.outlier_stats, dead, errors="nan")
+
+
 @pytest.mark.parametrize("components, label", [
     (("rc", "relu"), "RC+ReLU"), (("rc", "rs", "relu"), "RC+RS+ReLU"),
     (("rs", "linear"), "RS+linear"), (("tanh",), "tanh"), (["relu"], "ReLU")])
