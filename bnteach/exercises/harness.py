@@ -21,6 +21,7 @@ A checker is a function decorated with :func:`exercise`, which registers it in
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +117,7 @@ def exercise(name: str, number: str, title: str, lesson: str):
             return True
         # the body returns its message; what a learner calls returns True or False
         wrapper.__annotations__ = {**check.__annotations__, "return": bool}
+        wrapper.__signature__ = inspect.signature(check).replace(return_annotation=bool)
         return wrapper
     return decorate
 
