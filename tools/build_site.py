@@ -24,8 +24,9 @@ Decisions, stated in ``INSTRUCTORS.md`` too:
   list of its controls' starting values, and a note to run the notebook to
   move them. The site loads no widget JavaScript, so it needs no network.
 * **Same interpreter.** The kernel is the Python running the build (like
-  nbval's ``--nbval-current-env``), so the lessons run against the installed
-  ``bnteach``, never against whatever a ``python3`` kernelspec points to.
+  nbval's ``--nbval-current-env``), so the lessons run against the ``bnteach``
+  installed in that environment (the checkout itself after ``pip install -e .``),
+  never against whatever a ``python3`` kernelspec points to.
 
 Needs nbclient, nbconvert and ipykernel (JupyterLab installs them); they are
 imported only when a build starts. Imports go one way: this tool uses
