@@ -1,5 +1,6 @@
 """The package's boundaries (style.md habit 13 and §3): every module in a layering that
-imports one way, no import cycles, and a compute layer that needs numpy only."""
+imports one way, no import cycles, a compute layer that needs numpy only, and a package
+that never imports the repository's tools/ (they import it, never the other way)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ PACKAGE = REPO / "bnteach"
 
 # What each module may import from the package (style.md §3: down the list only). Every
 # module of bnteach/ must be listed: the compute layer (numpy only), the exercises (on the
-# compute layer), plotting, widgets, the command line and the maintainers' tools.
+# compute layer), plotting, widgets and the command line. The maintainers' tools are not in
+# the package (the repository's tools/ folder, never shipped).
 CORE = {"_validation", "layers", "theory", "meanfield", "metrics", "simulate", "tree"}
 ALLOWED = {
     "_validation": set(),
@@ -32,23 +34,22 @@ ALLOWED = {
     "__init__": CORE | {"exercises"},
     "plotting": CORE,
     "widgets": CORE | {"plotting"},
-    "cli": {"tools.static_site"},
+    "cli": set(),
     "__main__": {"cli"},
-    "tools": set(),
-    "tools.address": set(),
-    "tools.notebooks": {"tools.address"},
-    "tools.static_site": {"cli", "tools.notebooks", "tools.address"},
 }
 COMPUTE = CORE | {m for m in ALLOWED if m.startswith("exercises")}
 FORBIDDEN_TOP_LEVEL = {"matplotlib", "ipywidgets", "IPython"}
-FORBIDDEN_IN_PACKAGE = {"plotting", "widgets", "cli", "tools", "__main__"}
-# Import cycles that exist and are to go (issue 12 moves the tools out of the package);
-# the cycle test fails when one of them no longer exists, so that it is removed here.
-KNOWN_CYCLES = {frozenset({"cli", "tools.static_site"})}
+FORBIDDEN_IN_PACKAGE = {"plotting", "widgets", "cli", "__main__"}
+# Import cycles that exist and are to go; the cycle test fails when one of them no longer
+# exists, so that it is removed here. None today.
+KNOWN_CYCLES: set[frozenset] = set()
+# The repository's own top-level folders that the package must never import: tools/ is
+# not in the wheel (a learner's install has no such module), tests/ neither.
+REPOSITORY_ONLY = {"tools", "tests", "course", "benchmarks"}
 
 
 def _module_names() -> set[str]:
-    """Every module of bnteach/: "layers", "exercises.harness", "tools", "__init__", ..."""
+    """Every module of bnteach/: "layers", "exercises.harness", "cli", "__init__", ..."""
     names = set()
     for path in PACKAGE.rglob("*.py"):
         parts = path.relative_to(PACKAGE).with_suffix("").parts
@@ -165,6 +166,15 @@ def _imports(path: Path) -> tuple[set[str], set[str]]:
             elif module != "__future__":
                 external.add(parts[0])
     return internal, external
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED))
+def test_no_module_imports_the_repository_tools(module):
+    """One direction only: tools/build_site.py imports bnteach.cli, never the reverse."""
+    _, external = _imports(_path(module))
+    assert not external & REPOSITORY_ONLY, (
+        f"{module} imports {sorted(external & REPOSITORY_ONLY)}, which the installed package "
+        f"does not have (the repository's tools/ is never shipped)")
 
 
 def test_importing_the_compute_layer_loads_no_plotting_or_widgets():
