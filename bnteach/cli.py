@@ -44,7 +44,19 @@ class CopyError(RuntimeError):
 
 @dataclass
 class CopyReport:
-    """What :func:`copy_lessons` did; paths are relative to ``dest``, with ``/``."""
+    """What :func:`copy_lessons` did; paths are relative to ``dest``, with ``/``.
+
+    Attributes
+    ----------
+    dest : Path
+        The workspace the lessons were copied into.
+    copied : list of str
+        Files written (new, or reset with ``--reset``).
+    skipped : list of str
+        Files that were already there and were kept.
+    backups : list of (str, str)
+        ``(lesson, backup)`` for each reset lesson whose old copy was kept aside.
+    """
 
     dest: Path
     copied: list[str] = field(default_factory=list)
@@ -60,6 +72,11 @@ def lessons_source():
     cannot be imported (setuptools' editable finder does not serve a
     data-only sub-package mapped from another directory), so the repository's
     ``lessons/`` beside the package is used instead.
+
+    Returns
+    -------
+    importlib.resources.abc.Traversable
+        The folder holding ``NN_name.ipynb`` and ``solutions/``.
     """
     try:
         shipped = resources.files("bnteach._lessons")
@@ -277,9 +294,18 @@ def build_parser():
 def main(argv=None, *, source=None):
     """Run the ``bnteach`` command; return its exit code.
 
-    0 on success (skipped files included), 1 if the lessons or the workspace
-    are unusable, 2 for a usage error such as a refused lesson name.
-    ``source`` overrides where the lessons are read from (for tests).
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command line without the program name; ``sys.argv[1:]`` by default.
+    source : path or Traversable, optional
+        Where the lessons are read from (for tests); :func:`lessons_source` by default.
+
+    Returns
+    -------
+    int
+        0 on success (skipped files included), 1 if the lessons or the workspace
+        are unusable, 2 for a usage error such as a refused lesson name.
     """
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -25,12 +25,8 @@ import bnteach
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(bnteach.__path__, "bnteach.")
                  if not m.name.startswith("bnteach._lessons"))
-#: Modules whose public functions are documented to the numpydoc standard.
-#: Not yet bnteach.cli and bnteach.tools.*: the tools are moving out of the package
-#: and cli.py is being rewritten with them; the cli is documented when that move lands.
-DOCUMENTED = [m for m in MODULES
-              if m.split(".")[-1] not in ("__main__",)
-              and m != "bnteach.cli" and not m.startswith("bnteach.tools.")]
+#: Modules whose public functions are documented to the numpydoc standard: all of them.
+DOCUMENTED = [m for m in MODULES if m.split(".")[-1] != "__main__"]
 
 
 def _module(name):
