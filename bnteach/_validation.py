@@ -18,7 +18,7 @@ NONLINEARITIES = ("relu", "tanh", "linear")
 COMPONENTS = NORMALIZERS + NONLINEARITIES
 
 
-def _describe(value) -> str:
+def describe_value(value) -> str:
     """A short repr for error messages (arrays by shape and dtype, not contents)."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -29,7 +29,7 @@ def _describe(value) -> str:
 def as_float_array(value, name: str) -> np.ndarray:
     """Convert ``value`` to a float64 array; reject complex, bool and object data."""
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array of real numbers; got {_describe(value)}.")
+        raise TypeError(f"{name} must be an array of real numbers; got {describe_value(value)}.")
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as err:  # ragged nested lists
@@ -41,7 +41,7 @@ def as_float_array(value, name: str) -> np.ndarray:
     return arr.astype(np.float64, copy=False)
 
 
-def _check_finite(arr: np.ndarray, name: str) -> None:
+def check_finite(arr: np.ndarray, name: str) -> None:
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{name} must be finite; entry {tuple(int(i) for i in bad)} is "
@@ -62,7 +62,7 @@ def check_batch(X, name: str = "X") -> np.ndarray:
                          + (" (pass X.T if your samples are rows)." if arr.shape[0] >= 2 else "."))
     if arr.shape[0] < 1:
         raise ValueError(f"{name} must have width d >= 1; got shape {arr.shape}.")
-    _check_finite(arr, name)
+    check_finite(arr, name)
     return arr
 
 
@@ -93,7 +93,7 @@ def check_gram(G, name: str = "G", rtol: float = 1e-8) -> np.ndarray:
                          f"with bnteach.metrics.gram(X).")
     if arr.shape[0] < 2:
         raise ValueError(f"{name} must describe a batch of n >= 2 samples; got shape {arr.shape}.")
-    _check_finite(arr, name)
+    check_finite(arr, name)
     scale = np.max(np.abs(arr))
     with np.errstate(over="ignore"):            # entries near 1e308: the difference may be inf
         asym = np.max(np.abs(arr - arr.T))
@@ -122,7 +122,7 @@ def check_int(value, name: str, *, low: int = 0, high: int | None = None) -> int
     interval = f"[{low}, inf)" if high is None else f"[{low}, {high}]"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"The '{name}' parameter must be an int in the range {interval}; got "
-                        f"{_describe(value)}.")
+                        f"{describe_value(value)}.")
     value = int(value)
     if value < low or (high is not None and value > high):
         raise ValueError(f"The '{name}' parameter must be an int in the range {interval}; got "
@@ -133,7 +133,7 @@ def check_int(value, name: str, *, low: int = 0, high: int | None = None) -> int
 def check_real(value, name: str, *, low: float = 0.0, strict: bool = False) -> float:
     """A finite real number ``>= low`` (``> low`` if ``strict``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"The '{name}' parameter must be a real number; got {_describe(value)}.")
+        raise TypeError(f"The '{name}' parameter must be a real number; got {describe_value(value)}.")
     value = float(value)
     ok = np.isfinite(value) and (value > low if strict else value >= low)
     if not ok:
@@ -147,7 +147,7 @@ def check_choice(value, name: str, options) -> str:
     """One of a fixed set of strings."""
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"The '{name}' parameter must be one of {sorted(options)}; got "
-                         f"{_describe(value)}.")
+                         f"{describe_value(value)}.")
     return value
 
 
@@ -166,17 +166,17 @@ def check_components(components) -> tuple[str, ...]:
         names = list(names)
     except TypeError:
         raise TypeError(f"The 'components' parameter must be {allowed}; got "
-                        f"{_describe(components)}.") from None
+                        f"{describe_value(components)}.") from None
     if not all(isinstance(c, str) for c in names):
         raise TypeError(f"The 'components' parameter must contain strings: {allowed}; got "
-                        f"{_describe(components)}.")
+                        f"{describe_value(components)}.")
     unknown = [c for c in names if c not in COMPONENTS]
     if unknown:
         raise ValueError(f"Unknown component(s) {unknown} in 'components'. Allowed: {allowed}; "
-                         f"got {_describe(components)}.")
+                         f"got {describe_value(components)}.")
     if len(set(names)) != len(names):
         raise ValueError(f"The 'components' parameter lists a component twice; allowed: "
-                         f"{allowed}; got {_describe(components)}.")
+                         f"{allowed}; got {describe_value(components)}.")
     nonlin = [c for c in names if c in NONLINEARITIES]
     if len(nonlin) > 1:
         raise ValueError(f"The 'components' parameter names two non-linearities {nonlin}; "
@@ -194,5 +194,5 @@ def as_generator(rng) -> np.random.Generator:
                              f"numpy.random.Generator; got {rng}.")
         return np.random.default_rng(int(rng))
     raise TypeError(f"The 'rng' parameter must be None, an int seed or a numpy.random.Generator "
-                    f"(e.g. np.random.default_rng(0)); got {_describe(rng)}. The legacy "
+                    f"(e.g. np.random.default_rng(0)); got {describe_value(rng)}. The legacy "
                     f"np.random.RandomState and global seeding are not used in this course.")

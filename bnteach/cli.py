@@ -1,4 +1,4 @@
-"""Command line: copy the course into a learner's workspace, or build it as a static site.
+"""Command line: copy the course into a learner's workspace.
 
 ``bnteach copy-lessons DEST`` (also ``python -m bnteach copy-lessons DEST``)
 copies the lesson notebooks and their hidden solutions into ``DEST``. It never
@@ -11,12 +11,12 @@ The lessons ship inside the installed package as ``bnteach._lessons`` (mapped
 from the repository's top-level ``lessons/`` in ``pyproject.toml``), so this
 works from a non-editable install, as on Binder.
 
-``bnteach build-html DEST`` executes every lesson and writes a static HTML
-site (``index.html`` plus one page per lesson, figures embedded) for readers who
-run nothing; see :mod:`bnteach.tools.static_site`.
+The static HTML site of the course is built by a repository tool,
+``python tools/build_site.py DEST``, which uses :func:`copy_lessons`; this
+module imports nothing from the repository's ``tools/``.
 
-This module uses the standard library only: it must not import matplotlib or
-ipywidgets. ``build-html`` imports nbclient and nbconvert when it runs.
+This module uses the standard library only: it must not import matplotlib,
+ipywidgets, nbclient or nbconvert.
 """
 
 from __future__ import annotations
@@ -44,7 +44,19 @@ class CopyError(RuntimeError):
 
 @dataclass
 class CopyReport:
-    """What :func:`copy_lessons` did; paths are relative to ``dest``, with ``/``."""
+    """What :func:`copy_lessons` did; paths are relative to ``dest``, with ``/``.
+
+    Attributes
+    ----------
+    dest : Path
+        The workspace the lessons were copied into.
+    copied : list of str
+        Files written (new, or reset with ``--reset``).
+    skipped : list of str
+        Files that were already there and were kept.
+    backups : list of (str, str)
+        ``(lesson, backup)`` for each reset lesson whose old copy was kept aside.
+    """
 
     dest: Path
     copied: list[str] = field(default_factory=list)
@@ -60,6 +72,11 @@ def lessons_source():
     cannot be imported (setuptools' editable finder does not serve a
     data-only sub-package mapped from another directory), so the repository's
     ``lessons/`` beside the package is used instead.
+
+    Returns
+    -------
+    importlib.resources.abc.Traversable
+        The folder holding ``NN_name.ipynb`` and ``solutions/``.
     """
     try:
         shipped = resources.files("bnteach._lessons")
@@ -271,44 +288,24 @@ def build_parser():
             "timestamped backup beside it, then copy a fresh one; may be repeated"
         ),
     )
-    site = sub.add_parser(
-        "build-html",
-        help="execute every lesson and write a static HTML site (figures included)",
-        description=(
-            "Execute every lesson from a fresh kernel (the Python running this command) "
-            "and write DEST/index.html plus one HTML page per lesson, figures embedded, "
-            "for readers who run nothing. Exercise stubs stay stubs (their "
-            "NotImplementedError shows), explorers become static snapshots. Needs "
-            "nbclient, nbconvert and ipykernel (installed with JupyterLab)."
-        ),
-    )
-    site.add_argument("dest", metavar="DEST", help="output directory (created; pages overwritten)")
-    site.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
-                      help="time allowed for one cell (default: %(default)s)")
     return parser
-
-
-def _build_html(args, source):
-    from bnteach.tools import static_site   # imports nbclient/nbconvert only when building
-
-    print(f"Building the course as static HTML in {args.dest}")
-    try:
-        pages = static_site.build_html(args.dest, source=source, timeout=args.timeout,
-                                       log=print)
-    except (static_site.BuildError, CopyError, OSError) as exc:
-        print(f"bnteach build-html: error: {exc}", file=sys.stderr)
-        return 1
-    print(f"{len(pages) - 1} lessons built; open {pages[0]}")
-    return 0
 
 
 def main(argv=None, *, source=None):
     """Run the ``bnteach`` command; return its exit code.
 
-    0 on success (skipped files included), 1 if the lessons or the workspace
-    are unusable or the HTML build failed, 2 for a usage error such as a
-    refused lesson name.
-    ``source`` overrides where the lessons are read from (for tests).
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command line without the program name; ``sys.argv[1:]`` by default.
+    source : path or Traversable, optional
+        Where the lessons are read from (for tests); :func:`lessons_source` by default.
+
+    Returns
+    -------
+    int
+        0 on success (skipped files included), 1 if the lessons or the workspace
+        are unusable, 2 for a usage error such as a refused lesson name.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -324,8 +321,6 @@ def main(argv=None, *, source=None):
             return 1
         _print_report(report, sys.stdout)
         return 0
-    if args.command == "build-html":
-        return _build_html(args, source)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover
     return 2  # pragma: no cover
 

@@ -27,10 +27,26 @@ __all__ = ["recenter", "rescale", "relu", "bn_layer", "centering_matrix"]
 
 
 def centering_matrix(n: int) -> np.ndarray:
-    """The centering matrix ``P = I_n - 11ᵀ/n`` of shape ``(n, n)``.
+    """The centering matrix ``P = I_n - 11ᵀ/n``.
 
-    ``Z @ P`` subtracts each row's mean; ``P`` is a symmetric projection (``P @ P == P``)
-    onto the vectors orthogonal to ``1``.
+    Parameters
+    ----------
+    n : int
+        Batch size, ``n >= 1``.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+        ``P``. ``Z @ P`` subtracts each row's mean, which is recentering (RC,
+        :func:`recenter`); ``P`` is a symmetric projection (``P @ P == P``) onto the
+        vectors orthogonal to ``1``. Introduced in ``lessons/02_recentering.ipynb``.
+
+    Examples
+    --------
+    >>> np.round(centering_matrix(3), 3)
+    array([[ 0.667, -0.333, -0.333],
+           [-0.333,  0.667, -0.333],
+           [-0.333, -0.333,  0.667]])
     """
     n = _validation.check_int(n, "n", low=1)
     return np.eye(n) - 1.0 / n
@@ -41,14 +57,27 @@ def recenter(Z) -> np.ndarray:
 
     Parameters
     ----------
-    Z : ndarray of shape (d, n)
-        Pre-normalization ``W @ X``; samples are columns.
+    Z : array_like of shape (d, n)
+        Pre-normalization ``W @ X``; samples are columns, ``n >= 2``.
 
     Returns
     -------
     ndarray of shape (d, n)
-        ``Z @ P`` with ``P = I_n - 11ᵀ/n``: every row has mean zero.
-        Introduced in ``lessons/02_recentering.ipynb``.
+        ``Z @ P`` with ``P = I_n - 11ᵀ/n`` (:func:`centering_matrix`): every row has
+        mean zero. ``Z`` itself is not modified. Introduced in
+        ``lessons/02_recentering.ipynb``.
+
+    Examples
+    --------
+    Each row (a neuron) loses its mean over the batch (the row):
+
+    >>> Z = np.array([[1.0, 2.0, 3.0],
+    ...               [0.0, 0.0, 6.0]])
+    >>> recenter(Z)
+    array([[-1.,  0.,  1.],
+           [-2., -2.,  4.]])
+    >>> np.allclose(recenter(Z), Z @ centering_matrix(3))
+    True
     """
     Z = _validation.check_batch(Z, "Z")
     with np.errstate(over="ignore", invalid="ignore"):      # near 1e308 the mean overflows
@@ -60,8 +89,8 @@ def rescale(Z, eps: float = 0.0) -> np.ndarray:
 
     Parameters
     ----------
-    Z : ndarray of shape (d, n)
-        Samples are columns.
+    Z : array_like of shape (d, n)
+        Samples are columns, ``n >= 2``.
     eps : float, default 0.0
         Added to the mean square, as in ``torch.nn.BatchNorm1d``: each row is divided
         by ``sqrt(mean(z**2) + eps)``.
@@ -69,15 +98,25 @@ def rescale(Z, eps: float = 0.0) -> np.ndarray:
     Returns
     -------
     ndarray of shape (d, n)
-        Every row has mean square 1 (for ``eps = 0``). After :func:`recenter` the
-        root-mean-square is the batch standard deviation, so ``rescale(recenter(Z))``
-        is batch norm at initialization; alone, it is the rescaling of Daneshmand et
-        al. (2021), whose ``diag(Z Zᵀ)^(-1/2) Z`` differs from it by a factor √n.
+        ``diag(Z Zᵀ/n)^(-1/2) Z``: every row has mean square 1 (for ``eps = 0``).
+        After :func:`recenter` the root-mean-square is the batch standard deviation,
+        so ``rescale(recenter(Z))`` is batch norm at initialization; alone, it is the
+        rescaling of Daneshmand et al. (2021), whose ``diag(Z Zᵀ)^(-1/2) Z`` differs
+        from it by a factor √n. Introduced in ``lessons/01_linear_networks.ipynb``.
 
     Raises
     ------
     ValueError
         If a row is all zeros and ``eps == 0``: its scale is undefined.
+
+    Examples
+    --------
+    The second row has root-mean-square ``sqrt(9/4) = 1.5``; the first is already 1:
+
+    >>> rescale(np.array([[1.0, -1.0, 1.0, -1.0],
+    ...                   [3.0,  0.0, 0.0,  0.0]]))
+    array([[ 1., -1.,  1., -1.],
+           [ 2.,  0.,  0.,  0.]])
     """
     Z = _validation.check_batch(Z, "Z")
     eps = _validation.check_real(eps, "eps", low=0.0)
@@ -92,7 +131,26 @@ def rescale(Z, eps: float = 0.0) -> np.ndarray:
 
 
 def relu(Z) -> np.ndarray:
-    """The rectifier ``max(Z, 0)``, elementwise; shape ``(d, n)`` in and out."""
+    """The rectifier ``max(Z, 0)``, elementwise (the non-linearity NL of the course).
+
+    Parameters
+    ----------
+    Z : array_like of shape (d, n)
+        Pre-activations, samples as columns.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        ``max(Z, 0)``. A neuron is active on a sample when its entry is > 0
+        (:func:`bnteach.metrics.active_counts`). Introduced in ``lessons/03_relu.ipynb``.
+
+    Examples
+    --------
+    >>> relu(np.array([[-1.0, 2.0],
+    ...                [0.5, -3.0]]))
+    array([[0. , 2. ],
+           [0.5, 0. ]])
+    """
     return _relu(_validation.check_batch(Z, "Z"))
 
 
@@ -101,9 +159,9 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
 
     Parameters
     ----------
-    X : ndarray of shape (d_in, n)
+    X : array_like of shape (d_in, n)
         The incoming representation, samples as columns.
-    W : ndarray of shape (d, d_in)
+    W : array_like of shape (d, d_in)
         The weights.
     components : iterable of str, default ("rc", "relu")
         Any subset of ``{"rc", "rs"}`` plus at most one non-linearity from
@@ -113,23 +171,32 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
     Returns
     -------
     ndarray of shape (d, n)
-        The outgoing representation.
+        The outgoing representation, e.g. ``relu(recenter(W @ X))`` for the default
+        RC+ReLU. With ``("rc", "rs", ...)`` it is batch norm at initialization (no γ,
+        β, ε). The decomposition is the one of Nachum et al. (arXiv 2412.02843,
+        abstract); :func:`bnteach.simulate.run` stacks such layers. Used from
+    ``lessons/02_recentering.ipynb`` on.
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((8, 4))
-    >>> W = rng.standard_normal((16, 8))
+    >>> X = rng.standard_normal((8, 4))          # d_in = 8, a batch of n = 4
+    >>> W = rng.standard_normal((16, 8))         # width d = 16
     >>> bn_layer(X, W, components=("rc", "rs", "relu")).shape
     (16, 4)
+
+    Without the non-linearity, every neuron has batch mean 0 and mean square 1:
+
+    >>> Y = bn_layer(X, W, components=("rc", "rs", "linear"))
+    >>> np.allclose(Y.mean(axis=1), 0), np.allclose((Y ** 2).mean(axis=1), 1)
+    (True, True)
     """
     X = _validation.check_batch(X, "X")
     W = _validation.as_float_array(W, "W")
     if W.ndim != 2 or W.shape[1] != X.shape[0]:
         raise ValueError(f"W must have shape (d, d_in) with d_in = X.shape[0] = {X.shape[0]} "
                          f"so that W @ X is defined; got W of shape {W.shape}. Did you mean W.T?")
-    _validation._check_finite(W, "W")
+    _validation.check_finite(W, "W")
     components = _validation.check_components(components)
     with np.errstate(over="ignore", invalid="ignore"):   # refused below if it overflows
         Z = _check_overflow(W @ X, "W and X", "W @ X")  # (d, d_in) @ (d_in, n) -> (d, n)

@@ -117,9 +117,14 @@ def _check_input(G0, components, weight_var, name):
 def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
     """One layer of the infinitely wide network, on the Gram matrix.
 
+    Up to scale, ``G ↦ K(P G P)`` for RC+ReLU, with ``P = I_n − 11ᵀ/n`` and ``K``
+    the degree-1 arc-cosine kernel of the module docstring; ``G ↦ K(G)`` for
+    ReLU without RC, ``P G P`` or ``G`` for linear layers, and a Gauss–Hermite
+    quadrature for tanh. Introduced in ``lessons/03_relu.ipynb``.
+
     Parameters
     ----------
-    G : ndarray of shape (n, n)
+    G : array_like of shape (n, n)
         Gram matrix of the incoming batch (e.g. ``metrics.gram(X)``), read as the
         per-neuron second moments ``X.T @ X / d_in``.
     components : iterable of str, default ("rc", "relu")
@@ -135,6 +140,17 @@ def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray
         For relu and linear, the next layer's Gram matrix scaled to trace n. For
         tanh, whose output depends on the input's scale, the next layer's
         per-neuron Gram matrix itself (not rescaled), so that steps chain exactly.
+
+    Examples
+    --------
+    An orthogonal batch becomes equiangular at cosine κ(4) in one wide RC+ReLU layer:
+
+    >>> from bnteach import metrics
+    >>> np.round(metrics.cosines(step(np.eye(4))), 4)
+    array([[1.    , 0.1695, 0.1695, 0.1695],
+           [0.1695, 1.    , 0.1695, 0.1695],
+           [0.1695, 0.1695, 1.    , 0.1695],
+           [0.1695, 0.1695, 0.1695, 1.    ]])
     """
     G, components, weight_var = _check_input(G, components, weight_var, "G")
     K = _step(G, components, weight_var)
@@ -144,16 +160,18 @@ def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray
 
 
 def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
-    """Iterate :func:`step` ``depth`` times.
+    """Iterate :func:`step` ``depth`` times: the wide-limit counterpart of ``simulate.run``.
 
     Parameters
     ----------
-    G0 : ndarray of shape (n, n)
+    G0 : array_like of shape (n, n)
         Gram matrix of the input batch.
     depth : int
         Number of layers, ``>= 0``.
-    components, weight_var
-        As in :func:`step`.
+    components : iterable of str, default ("rc", "relu")
+        As in :func:`step`: no ``"rs"``.
+    weight_var : float, default 2.0
+        As in :func:`step`; matters only for tanh.
 
     Returns
     -------

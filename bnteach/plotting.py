@@ -57,10 +57,20 @@ _RC = {
 def style():
     """Context manager: the course's matplotlib style (nothing is loaded from the network).
 
+    The Okabe–Ito palette (:data:`PALETTE`), with curves also told apart by line
+    style and marker, light grids, constrained layout. Settings apply inside the
+    ``with`` block only; nothing global changes.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Use it as ``with style(): ...``; it yields nothing.
+
     Examples
     --------
     >>> with style():
     ...     ax = plot_depth({"vanilla": [8, 4, 2, 1]})
+    >>> plt.close(ax.figure)
     """
     with mpl.rc_context(_RC):
         yield
@@ -93,21 +103,36 @@ def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: b
 
     Parameters
     ----------
-    values : array of shape (depth + 1,) or (runs, depth + 1), or a mapping of them
+    values : array_like of shape (depth + 1,) or (runs, depth + 1), or a mapping of them
         Index 0 is the input. A 2-D array is several runs: its mean is drawn, with a
-        band from the 10th to the 90th percentile if ``band``.
-    ax : Axes, optional
-    ylabel : str
+        band from the 10th to the 90th percentile if ``band``. Compute it first, e.g.
+        with :func:`bnteach.metrics.per_layer`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
+    ylabel : str, default ""
         The quantity, with its unit if any.
-    logy : bool
+    logy : bool, default False
         A logarithmic y axis (for quantities that fall geometrically); values <= 0
         are left out of the curve.
+    band : bool, default True
+        For 2-D values, shade the 10th to 90th percentile over runs.
     **kwargs
         Passed to ``ax.plot`` for every curve (e.g. ``color``).
 
     Returns
     -------
-    Axes
+    matplotlib.axes.Axes
+        The axes drawn on, x labelled "depth (layer)"; a legend if curves have labels.
+
+    Examples
+    --------
+    >>> from bnteach import meanfield, metrics
+    >>> grams = meanfield.run(np.eye(8), depth=20, components=("linear",))
+    >>> ax = plot_depth({"soft rank": metrics.per_layer(metrics.soft_rank, grams)},
+    ...                 ylabel="soft rank")
+    >>> ax.get_xlabel(), len(ax.lines)
+    ('depth (layer)', 1)
+    >>> plt.close(ax.figure)
     """
     ax = _new_axes(ax)
     curves = _as_curves(values)
@@ -132,17 +157,26 @@ def plot_cosines(C, *, ax=None, title: str = "", colorbar: bool = True) -> Axes:
 
     Parameters
     ----------
-    C : array of shape (n, n)
+    C : array_like of shape (n, n)
         Pairwise cosines, e.g. ``metrics.cosines(G)``; the colour of 0 is white, so
         an orthogonal sample shows as a white cross.
-    ax : Axes, optional
-    title : str
-    colorbar : bool
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
+    title : str, default ""
+    colorbar : bool, default True
         Add a colour bar labelled "cosine".
 
     Returns
     -------
-    Axes
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from bnteach import metrics, theory
+    >>> ax = plot_cosines(metrics.cosines(theory.invariant_gram(8)), title="cluster+outlier")
+    >>> ax.get_title()
+    'cluster+outlier'
+    >>> plt.close(ax.figure)
     """
     C = np.asarray(C, dtype=float)
     if C.ndim != 2 or C.shape[0] != C.shape[1]:
@@ -168,14 +202,15 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
 
     Parameters
     ----------
-    values : 1-D array
-        E.g. the upper triangle of a cosine matrix, or ``metrics.active_counts(Z)``.
-    ax : Axes, optional
+    values : array_like of shape (m,)
+        Other shapes are flattened. E.g. the upper triangle of a cosine matrix, or ``metrics.active_counts(Z)``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
     bins : int or sequence, optional
         Default: 30 bins, or one bar per integer if ``discrete``.
-    discrete : bool
+    discrete : bool, default False
         Integer data (counts): one bar per value, centred on it.
-    xlabel : str
+    xlabel : str, default ""
     label : str, optional
         Legend label (to overlay several histograms on one ``ax``).
     **kwargs
@@ -207,9 +242,10 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
     history : list of partitions
         One partition per shown layer, each a list of tuples of sample indices
         (``bnteach.tree.branching_history``).
-    layers : array of int, optional
+    layers : array_like of int of shape (len(history),), optional
         The layer of each partition (default ``0, 1, 2, ...``), for the x axis.
-    ax : Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure.
     **kwargs
         Passed to the segments' ``LineCollection`` (e.g. ``color``).
 

@@ -40,7 +40,26 @@ _TINY = np.finfo(np.float64).tiny
 
 @dataclass(frozen=True)
 class NetConfig:
-    """The network a :class:`Trajectory` came from."""
+    """The network a :class:`Trajectory` came from (a frozen record; :func:`run` fills it).
+
+    Attributes
+    ----------
+    width : int
+        Neurons per layer, ``d``.
+    d_in : int
+        Width of the input batch ``X0``.
+    n : int
+        Batch size.
+    depth : int
+        Number of layers.
+    components : tuple of str
+        Canonical, e.g. ``("rc", "relu")`` or ``("rc", "rs", "linear")``: any of
+        ``"rc"``, ``"rs"`` in that order, then the non-linearity.
+    weights : str
+        ``"gaussian"`` or ``"uniform"``.
+    weight_var : float
+        Weight variance times fan-in (2.0 = He initialization).
+    """
 
     width: int                    #: neurons per layer, d
     d_in: int                     #: width of the input batch X0
@@ -65,6 +84,7 @@ class Trajectory:
         scaling: the raw network's Gram matrix at layer ``l`` is
         ``exp(2 * log_scale[l]) * grams[l]``. See :meth:`raw_norms`.
     config : NetConfig
+        The network: width, input width, batch, depth, components, weights.
     seed : int or None
         The integer seed passed as ``rng``, if one was.
     reps : ndarray of shape (depth, width, n) or None
@@ -86,8 +106,14 @@ class Trajectory:
     def raw_norms(self) -> np.ndarray:
         """Norms of every sample at every layer of the raw (never renormalized) network.
 
-        Shape ``(depth + 1, n)``. Lesson 4 uses them to show that weights of variance
-        ``2α/d`` keep the cluster+outlier norms fixed in expectation.
+        Lesson 4 uses them to show that weights of variance ``2α/d`` keep the
+        cluster+outlier norms fixed in expectation.
+
+        Returns
+        -------
+        ndarray of shape (depth + 1, n)
+            ``exp(log_scale[l]) * sqrt(diag(grams[l]))``: row ``l`` holds the sample norms
+            after ``l`` layers.
         """
         diag = np.sqrt(np.einsum("lii->li", self.grams))
         return np.exp(self.log_scale)[:, None] * diag
@@ -100,13 +126,33 @@ class Trajectory:
 
 
 def batch_from_gram(G, *, width=None) -> np.ndarray:
-    """A representation ``X`` of shape ``(width, n)`` whose Gram matrix ``X.T @ X`` is ``G``.
+    """A representation ``X`` whose Gram matrix ``X.T @ X`` is ``G``.
 
     Built from the eigendecomposition of ``G``: one row per positive eigenvalue
-    (those above 1e-12 of the largest), padded with zero rows to ``width``
-    (default ``n``). Use it to start a network from a prescribed geometry, e.g.
+    (those above 1e-12 of the largest), padded with zero rows to ``width``. Use it
+    to start a network from a prescribed geometry, e.g.
     ``batch_from_gram(theory.invariant_gram(16))``. Identical samples in ``G``
     (equal columns) come out exactly identical.
+
+    Parameters
+    ----------
+    G : array_like of shape (n, n)
+        A Gram matrix (symmetric positive semidefinite).
+    width : int, optional
+        Number of rows of ``X``, at least the rank of ``G``; default ``n``.
+
+    Returns
+    -------
+    ndarray of shape (width, n)
+        ``X``, samples as columns, with ``X.T @ X == G`` up to rounding.
+
+    Examples
+    --------
+    >>> from bnteach import metrics, theory
+    >>> G = theory.invariant_gram(4)
+    >>> X = batch_from_gram(G, width=10)
+    >>> X.shape, np.allclose(metrics.gram(X), G)
+    ((10, 4), True)
     """
     # Factor G times an exact power of two 2**-k (k even), then scale X back by 2**(k/2):
     # entries of G near 1e308 or 1e-308 would otherwise overflow or underflow in eigh.
@@ -148,7 +194,7 @@ def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
     if not np.any(X0):
         raise ValueError("X0 is all zeros: the batch has no direction to follow.")
     unit = _validation.scale_out(X0)[0]      # exact; no overflow in the mean near 1e308
-    if "rc" in components and not np.any(np.abs(layers._recenter(unit)) >
+    if "rc" in components and not np.any(np.abs(layers.recenter(unit)) >
                                          1e-12 * np.abs(unit).max()):
         raise ValueError("X0's columns are all identical, so recentering maps the batch to "
                          "zero. Give the samples different directions or norms.")
@@ -159,9 +205,15 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
         weight_var=2.0, rng=None, keep="gram") -> Trajectory:
     """Push the batch ``X0`` through ``depth`` layers with fresh random weights.
 
+    Each layer is :func:`bnteach.layers.bn_layer` with fresh i.i.d. weights ``W_l``
+    of shape ``(width, fan_in)`` and variance ``weight_var / fan_in``:
+    ``X_l = NL(RS(RC(W_l @ X_{l-1})))``, keeping the named components (in law:
+    Gaussian weights are drawn through the Gram sampler of the module docstring).
+    Introduced in ``lessons/01_linear_networks.ipynb``; every later lesson runs it.
+
     Parameters
     ----------
-    X0 : ndarray of shape (d_in, n)
+    X0 : array_like of shape (d_in, n)
         The input batch, samples as columns, ``n >= 2``.
     depth : int
         Number of layers, ``>= 0``.
@@ -185,6 +237,8 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     Returns
     -------
     Trajectory
+        ``grams`` of shape ``(depth + 1, n, n)`` (layer 0 is the input), each scaled
+        to trace n; ``log_scale`` of shape ``(depth + 1,)``; the ``config``.
 
     Notes
     -----
@@ -195,10 +249,13 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     Examples
     --------
     >>> from bnteach import simulate
-    >>> X0 = simulate.random_batch(64, 8, rng=0)
+    >>> X0 = simulate.random_batch(64, 8, rng=0)      # d_in = 64, n = 8
     >>> traj = simulate.run(X0, depth=10, rng=0)
     >>> traj.grams.shape, traj.config.components
     ((11, 8, 8), ('rc', 'relu'))
+    >>> traj
+    Trajectory(components=('rc', 'relu'), width=64, n=8, depth=10, weights='gaussian',
+               weight_var=2.0, seed=0)
     """
     X0, depth, width, components, weights, weight_var, keep = _check_run_args(
         X0, depth, width, components, weights, weight_var, keep)
@@ -267,17 +324,31 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
 
 
 def random_batch(d, n, *, rank=None, rng=None) -> np.ndarray:
-    """A random input batch of shape ``(d, n)``: i.i.d. standard Gaussian entries.
+    """A random input batch: i.i.d. standard Gaussian entries.
 
     Parameters
     ----------
     d, n : int
-        Width and batch size (``n >= 2``).
+        Width and batch size (``d >= 1``, ``n >= 2``).
     rank : int, optional
         If given, the samples lie in a random ``rank``-dimensional subspace
         (``1 <= rank <= min(d, n)``): a low-dimensional input, from which structure
         emerges fastest.
     rng : None, int or numpy.random.Generator
+        Source of randomness; an int is a seed.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        ``X0``, samples as columns. For large ``d`` the samples are nearly orthogonal
+        with nearly equal norms.
+
+    Examples
+    --------
+    >>> from bnteach import metrics
+    >>> X0 = random_batch(64, 8, rank=2, rng=0)
+    >>> X0.shape, metrics.numerical_rank(metrics.gram(X0))
+    ((64, 8), 2)
     """
     d = _validation.check_int(d, "d", low=1)
     n = _validation.check_int(n, "n", low=2)
@@ -290,12 +361,31 @@ def random_batch(d, n, *, rank=None, rng=None) -> np.ndarray:
 
 
 def nearly_rank_one(d, n, *, eps=1e-6) -> np.ndarray:
-    """A batch of shape ``(d, n)`` that is almost on one line: Daneshmand et al. (2021)'s input.
+    """A batch that is almost on one line: Daneshmand et al. (2021)'s input.
 
     The first sample is ``e_1``, and every sample ``j`` also gets ``eps`` in its own
     coordinate ``j mod d``: singular values 1 and about ``eps``. Deterministic. Their
     Fig. 2a starts rescaled linear networks from it to show the batch becoming
-    orthogonal (lesson 1).
+    orthogonal (lesson 1, ``lessons/01_linear_networks.ipynb``).
+
+    Parameters
+    ----------
+    d, n : int
+        Width and batch size (``d >= 1``, ``n >= 2``).
+    eps : float, default 1e-6
+        The small entries, ``> 0``.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        ``X0``, samples as columns.
+
+    Examples
+    --------
+    >>> nearly_rank_one(3, 4, eps=0.1)
+    array([[1.1, 0. , 0. , 0.1],
+           [0. , 0.1, 0. , 0. ],
+           [0. , 0. , 0.1, 0. ]])
     """
     d = _validation.check_int(d, "d", low=1)
     n = _validation.check_int(n, "n", low=2)
@@ -307,14 +397,15 @@ def nearly_rank_one(d, n, *, eps=1e-6) -> np.ndarray:
 
 
 def cluster_outlier(n, d=None, *, noise=0.0, rng=None) -> np.ndarray:
-    """The cluster+outlier batch of shape ``(d, n)``, optionally with the cluster perturbed.
+    """The cluster+outlier batch, optionally with the cluster perturbed.
 
     Samples ``0 .. n−2`` are the unit vector ``e_0`` (the cluster); sample ``n−1`` is
     ``(n−1) e_1`` (the outlier: orthogonal, ``n − 1`` times longer). Its Gram matrix is
     :func:`bnteach.theory.invariant_gram` up to scale. With ``noise > 0`` every
     cluster sample gets ``noise`` times independent standard Gaussian entries in the
     coordinates ``2 .. d−1``, orthogonal to both ``e_0`` and ``e_1``: the perturbation
-    whose growth per layer is α(n) in the wide RC+ReLU network (lesson 4).
+    whose growth per layer is α(n) in the wide RC+ReLU network (lesson 4,
+    ``lessons/04_clustering.ipynb``; derived in this course, checked numerically).
 
     Parameters
     ----------
@@ -323,8 +414,24 @@ def cluster_outlier(n, d=None, *, noise=0.0, rng=None) -> np.ndarray:
     d : int, optional
         Width, default ``n + 2``; at least 2, and at least 3 with noise.
     noise : float, default 0.0
+        Standard deviation of the perturbation of the cluster, ``>= 0``.
     rng : None, int or numpy.random.Generator
         Used only when ``noise > 0``.
+
+    Returns
+    -------
+    ndarray of shape (d, n)
+        ``X0``, samples as columns.
+
+    Examples
+    --------
+    >>> cluster_outlier(4)
+    array([[1., 1., 1., 0.],
+           [0., 0., 0., 3.],
+           [0., 0., 0., 0.],
+           [0., 0., 0., 0.],
+           [0., 0., 0., 0.],
+           [0., 0., 0., 0.]])
     """
     n = _validation.check_int(n, "n", low=2)
     noise = _validation.check_real(noise, "noise", low=0.0)

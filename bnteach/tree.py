@@ -31,7 +31,7 @@ from bnteach import _validation, meanfield, metrics
 #: tree_gram() builds at most 2**MAX_LEVELS leaves (a 4096 x 4096 Gram matrix, 128 MB).
 MAX_LEVELS = 12
 
-__all__ = ["lca_level", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
+__all__ = ["lca_level", "lca_levels", "tree_gram", "tree_cosines", "tree_step", "tree_run", "split_gram",
            "groups", "branching_history"]
 
 
@@ -50,14 +50,54 @@ def lca_level(i, j) -> int:
     an ancestor at the level given by the highest bit in which their numbers
     differ: ``(i ^ j).bit_length()``. Siblings (0 and 1) meet at level 1; the two
     halves of the batch meet at the root, level k.
+
+    Parameters
+    ----------
+    i, j : int
+        Leaf numbers, ``>= 0``.
+
+    Returns
+    -------
+    int
+        The level, from 0 (the same leaf) to k (the root of a tree of ``2**k`` leaves).
+        Exercise 5.1 of ``lessons/05_branching_tree.ipynb``.
+
+    Examples
+    --------
+    >>> lca_level(0, 1), lca_level(2, 3), lca_level(3, 4), lca_level(5, 5)
+    (1, 1, 3, 0)
     """
     i = _validation.check_int(i, "i", low=0)
     j = _validation.check_int(j, "j", low=0)
     return (i ^ j).bit_length()
 
 
-def _lca_levels(n: int) -> np.ndarray:
-    """``lca_level(i, j)`` for all pairs of leaves, shape ``(n, n)``: bit lengths of ``i ^ j``."""
+def lca_levels(n) -> np.ndarray:
+    """:func:`lca_level` for every pair of leaves of a tree with ``n`` leaves.
+
+    Parameters
+    ----------
+    n : int
+        The number of leaves, a power of two (``2**k``, ``k`` levels).
+
+    Returns
+    -------
+    ndarray of shape (n, n), int
+        Entry ``(i, j)`` is the level where leaves ``i`` and ``j`` meet: 0 on the
+        diagonal, 1 for siblings, ``k`` across the root.
+
+    Examples
+    --------
+    >>> lca_levels(4)
+    array([[0, 1, 2, 2],
+           [1, 0, 2, 2],
+           [2, 2, 0, 1],
+           [2, 2, 1, 0]])
+    """
+    n = _validation.check_int(n, "n", low=1)
+    if n & (n - 1):
+        raise ValueError(f"The 'n' parameter of lca_levels must be a power of two (the leaves "
+                         f"of a balanced binary tree); got {n}.")
     idx = np.arange(n)
     x = idx[:, None] ^ idx[None, :]
     level = np.zeros((n, n), dtype=int)
@@ -67,25 +107,30 @@ def _lca_levels(n: int) -> np.ndarray:
     return level
 
 
+# Lesson 5 still calls the old private name; it goes when the lesson uses lca_levels.
+_lca_levels = lca_levels
+
+
 def _gram_from_levels(c: np.ndarray) -> np.ndarray:
     """Ones on the diagonal, ``c[lca_level - 1]`` elsewhere (no checks)."""
-    level = _lca_levels(2 ** len(c))
+    level = lca_levels(2 ** len(c))
     return np.where(level == 0, 1.0, c[np.maximum(level, 1) - 1])
 
 
 def tree_gram(cosines) -> np.ndarray:
-    """The Gram matrix of unit vectors on a binary tree, shape ``(2**k, 2**k)``.
+    """The Gram matrix of unit vectors on a binary tree.
 
     Parameters
     ----------
     cosines : sequence of k floats
         ``cosines[l - 1]`` is the cosine of two leaves whose lowest common ancestor
-        is at level ``l``: siblings first, the root last.
+        is at level ``l``: siblings first, the root last; ``1 <= k <= 12``.
 
     Returns
     -------
     ndarray of shape (n, n), n = 2**k
         Ones on the diagonal, ``cosines[lca_level(i, j) - 1]`` elsewhere.
+        Exercise 5.2 of ``lessons/05_branching_tree.ipynb``.
 
     Raises
     ------
@@ -93,13 +138,23 @@ def tree_gram(cosines) -> np.ndarray:
         If the cosines do not describe real vectors (the matrix is not positive
         semidefinite): deeper levels must not be less similar than what their
         parents allow, e.g. ``cosines = (0, 0.9)`` is impossible.
+
+    Examples
+    --------
+    Two pairs of close siblings (cosine 0.9), far from each other (0.2):
+
+    >>> tree_gram([0.9, 0.2])
+    array([[1. , 0.9, 0.2, 0.2],
+           [0.9, 1. , 0.2, 0.2],
+           [0.2, 0.2, 1. , 0.9],
+           [0.2, 0.2, 0.9, 1. ]])
     """
     c = _validation.as_float_array(cosines, "cosines")
     if c.ndim != 1 or not 1 <= c.size <= MAX_LEVELS:
         raise ValueError(f"cosines must be a 1-D sequence of k level cosines, 1 <= k <= "
                          f"{MAX_LEVELS} (siblings first, root last; 2**k leaves); got shape "
                          f"{c.shape}.")
-    _validation._check_finite(c, "cosines")
+    _validation.check_finite(c, "cosines")
     if np.any(np.abs(c) > 1):
         raise ValueError(f"cosines must lie in [-1, 1]; got {c.tolist()}.")
     G = _gram_from_levels(c)
@@ -113,15 +168,31 @@ def tree_gram(cosines) -> np.ndarray:
 def tree_cosines(G, *, check: bool = True) -> np.ndarray:
     """Read the ``k`` level cosines back from a tree-structured Gram matrix.
 
-    Returns the mean cosine at each level, siblings first. With ``check`` (the
-    default) it raises ``ValueError`` if the matrix is not tree-structured, that is
-    if cosines at one level differ by more than 1e-7 or the norms by more than 1e-7
-    relatively (rounding in the wide map reaches about 1e-9 after tens of layers).
+    Parameters
+    ----------
+    G : array_like of shape (n, n), n = 2**k
+        A Gram matrix whose cosines depend only on the level where two leaves meet,
+        e.g. from :func:`tree_gram` or the wide map applied to one.
+    check : bool, default True
+        Raise ``ValueError`` if the matrix is not tree-structured, that is if
+        cosines at one level differ by more than 1e-7 or the norms by more than 1e-7
+        relatively (rounding in the wide map reaches about 1e-9 after tens of layers).
+        With ``False``, average anyway.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        The mean cosine at each level, siblings first: the inverse of :func:`tree_gram`.
+
+    Examples
+    --------
+    >>> tree_cosines(tree_gram([0.9, 0.2]))
+    array([0.9, 0.2])
     """
     C = metrics.cosines(G)
     n = len(C)
     k = _depth_of(n)
-    level = _lca_levels(n)
+    level = lca_levels(n)
     out = np.array([C[level == lv].mean() for lv in range(1, k + 1)])
     if check:
         spread = max(np.ptp(C[level == lv]) for lv in range(1, k + 1))
@@ -139,6 +210,25 @@ def tree_step(cosines) -> np.ndarray:
     Exact: the wide map (``bnteach.meanfield.step``) is permutation-equivariant and
     the tree's symmetries act transitively on its leaves, so the output is again a
     tree batch of equal norms (derived in this course, checked numerically).
+
+    Parameters
+    ----------
+    cosines : sequence of k floats
+        The level cosines, siblings first, as in :func:`tree_gram`.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        The level cosines after the layer.
+
+    Examples
+    --------
+    The two halves of the batch (the root level) become nearly orthogonal at once;
+    the siblings move apart more slowly:
+
+    >>> c = tree_step([0.99, 0.5])
+    >>> print(f"siblings {c[0]:.4f}, root {c[1]:.4f}")
+    siblings 0.9628, root 0.0008
     """
     G0 = tree_gram(cosines)
     try:
@@ -149,7 +239,32 @@ def tree_step(cosines) -> np.ndarray:
 
 
 def tree_run(cosines, depth: int) -> np.ndarray:
-    """Iterate :func:`tree_step`; returns the level cosines, shape ``(depth + 1, k)``."""
+    """Iterate :func:`tree_step`: the level cosines of a tree batch through ``depth`` wide layers.
+
+    Parameters
+    ----------
+    cosines : sequence of k floats
+        The input's level cosines, siblings first, as in :func:`tree_gram`.
+    depth : int
+        Number of wide RC+ReLU layers, ``>= 0``.
+
+    Returns
+    -------
+    ndarray of shape (depth + 1, k)
+        Row ``l`` holds the level cosines after ``l`` layers; row 0 is ``cosines``.
+        Used in ``lessons/05_branching_tree.ipynb``.
+
+    Examples
+    --------
+    Levels open in turn: first the root, then the siblings (derived in this course,
+    checked numerically):
+
+    >>> np.round(tree_run([0.9999, 0.5], depth=3), 4)
+    array([[0.9999, 0.5   ],
+           [0.9996, 0.    ],
+           [0.9992, 0.    ],
+           [0.9984, 0.    ]])
+    """
     depth = _validation.check_int(depth, "depth", low=0)
     G0 = tree_gram(cosines)
     try:
@@ -160,13 +275,43 @@ def tree_run(cosines, depth: int) -> np.ndarray:
 
 
 def split_gram(n, m, *, noise: float = 1e-4, fresh: int | None = None, rng=None) -> np.ndarray:
-    """Two orthogonal groups of ``m`` and ``n − m`` samples, spread by ``noise``: Gram ``(n, n)``.
+    """Two orthogonal groups of ``m`` and ``n − m`` samples, spread by ``noise``.
 
     The ``n − m`` samples of the first group are the unit vector ``e_0``, the ``m``
     samples of the second are ``(n − m)/m · e_1`` (the norm ratio of the invariant
     two-cluster state); then every sample gets ``noise`` times independent Gaussian
-    entries in ``fresh`` new coordinates (default ``n + 2``). With ``m = 1`` this is
-    the cluster+outlier configuration of lesson 4.
+    entries in ``fresh`` new coordinates. With ``m = 1`` this is the cluster+outlier
+    configuration of lesson 4. A small spread inside each group grows by
+    ``n²/(m² + (n − m)²)`` per wide RC+ReLU layer
+    (:func:`bnteach.theory.two_cluster_factor`; derived in this course, checked
+    numerically).
+
+    Parameters
+    ----------
+    n : int
+        Batch size, ``n >= 3``.
+    m : int
+        Size of the second (smaller, for ``m <= n/2``) group, ``1 <= m <= n − 1``.
+    noise : float, default 1e-4
+        Standard deviation of the spread, ``>= 0``.
+    fresh : int, optional
+        Number of new coordinates the spread lives in, ``>= 1``; default ``n + 2``.
+    rng : None, int or numpy.random.Generator
+        Source of randomness for the spread; an int is a seed.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+        The Gram matrix ``X.T @ X`` of the batch (the batch ``X`` has shape
+        ``(2 + fresh, n)``). Used in ``lessons/05_branching_tree.ipynb``.
+
+    Examples
+    --------
+    >>> G = split_gram(8, 2, rng=0)
+    >>> groups(G)
+    [(0, 1, 2, 3, 4, 5), (6, 7)]
+    >>> np.round(np.diag(G), 3)
+    array([1., 1., 1., 1., 1., 1., 9., 9.])
     """
     n = _validation.check_int(n, "n", low=3)
     m = _validation.check_int(m, "m", low=1, high=n - 1)
@@ -188,11 +333,31 @@ def groups(G, threshold: float = 0.45) -> list[tuple[int, ...]]:
     """Split a batch into groups: samples linked by a cosine above ``threshold``.
 
     The connected components of the graph whose edges join samples with
-    ``cos > threshold``, each a sorted tuple of indices, ordered by their smallest
-    index. The default 0.45 sits between the equiangular cosine κ(n) (below
-    1/π ≈ 0.32 for every n) and the cluster's cosine at the cluster+outlier
+    ``cos > threshold``. The default 0.45 sits between the equiangular cosine κ(n)
+    (below 1/π ≈ 0.32 for every n) and the cluster's cosine at the cluster+outlier
     attractor (0.58 at n = 8, 0.87 at n = 16, 0.96 at n = 32): a choice of this
     course for drawing, not a law.
+
+    Parameters
+    ----------
+    G : array_like of shape (n, n)
+        Gram matrix; no sample may have zero norm.
+    threshold : float, default 0.45
+        The cosine above which two samples are linked, ``>= -1``.
+
+    Returns
+    -------
+    list of tuple of int
+        The groups, each a sorted tuple of sample indices, ordered by their smallest
+        index; together they hold every sample once.
+
+    Examples
+    --------
+    >>> from bnteach import theory
+    >>> groups(theory.invariant_gram(4))       # the cluster and the outlier
+    [(0, 1, 2), (3,)]
+    >>> groups(np.eye(3))                      # orthogonal: every sample alone
+    [(0,), (1,), (2,)]
     """
     C = metrics.cosines(G)
     threshold = _validation.check_real(threshold, "threshold", low=-1.0)
@@ -212,7 +377,33 @@ def groups(G, threshold: float = 0.45) -> list[tuple[int, ...]]:
 
 
 def branching_history(grams, threshold: float = 0.45) -> list[list[tuple[int, ...]]]:
-    """:func:`groups` at every layer of ``grams`` (shape ``(depth + 1, n, n)``)."""
+    """:func:`groups` at every layer: how a batch branches through depth.
+
+    Parameters
+    ----------
+    grams : array_like of shape (depth + 1, n, n)
+        A Gram matrix per layer, e.g. ``Trajectory.grams`` or the output of
+        :func:`bnteach.meanfield.run`.
+    threshold : float, default 0.45
+        As in :func:`groups`.
+
+    Returns
+    -------
+    list of list of tuple of int
+        ``depth + 1`` partitions of the samples, one per layer; draw them with
+        ``bnteach.plotting.plot_branching``. Used in ``lessons/05_branching_tree.ipynb``.
+
+    Examples
+    --------
+    A balanced split tree (4 + 4) in the wide limit holds its two groups for a
+    while, then unfolds completely:
+
+    >>> from bnteach import meanfield
+    >>> grams = meanfield.run(split_gram(8, 4, rng=0), depth=60)
+    >>> history = branching_history(grams)
+    >>> [len(partition) for partition in history[::10]]
+    [2, 2, 2, 8, 8, 8, 8]
+    """
     grams = _validation.as_float_array(grams, "grams")
     if grams.ndim != 3:
         raise ValueError(f"grams must have shape (depth + 1, n, n); got {grams.shape}.")

@@ -64,21 +64,14 @@ def _simulate(width: int, n: int, depth: int, components: tuple, seed: int, inpu
 @functools.lru_cache(maxsize=256)
 def _curve(width, n, depth, components, seed, inputs, metric):
     traj = _simulate(width, n, depth, components, seed, inputs)
-    with np.errstate(all="ignore"):
-        return np.array([_safe(METRICS[metric][0], G) for G in traj.grams])
-
-
-def _safe(fn, G):
-    try:
-        return fn(G)
-    except ValueError:      # e.g. a sample with zero norm at tiny width: no angle to measure
-        return np.nan
+    # NaN where a sample has zero norm at tiny width: no angle to measure there
+    return metrics.per_layer(METRICS[metric][0], traj.grams, errors="nan")
 
 
 def _show_dead_batch(config, err) -> str:
     """The update when the run stopped (the whole batch became zero): one figure, one line."""
     width, n, depth, components, seed, _ = config
-    summary = (f"{metrics._format_components(components)}, width {width}, batch {n}, seed "
+    summary = (f"{metrics.format_components(components)}, width {width}, batch {n}, seed "
                f"{seed}: no trajectory to show. {err}")
     with plotting.style():
         _, ax = plt.subplots(figsize=(10, 3.6))
@@ -178,7 +171,7 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
         curve = _curve(*config, metric)
         with plotting.style():
             fig, (left, right) = _two_panels(1.4, 1)
-            label = metrics._format_components(traj.config.components)
+            label = metrics.format_components(traj.config.components)
             plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
                                 logy=logy and np.nanmax(curve) > 0)  # zeros are masked
             G = traj.grams[-1]
@@ -224,9 +217,11 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
                         f"{type(traj).__name__}.")
     depth = len(grams) - 1
     layer = depth if layer is None else _validation.check_int(layer, "layer", low=0, high=depth)
-    with np.errstate(all="ignore"):
-        stats = np.array([_safe(lambda G: tuple(metrics.outlier_stats(G)), G) * np.ones(4)
-                          for G in grams])            # (depth + 1, 4); NaN rows if undefined
+    try:
+        stats = metrics.per_layer(lambda G: tuple(metrics.outlier_stats(G)), grams,
+                                  errors="nan")       # (depth + 1, 4); NaN rows if undefined
+    except ValueError:                                # undefined at every layer
+        stats = np.full((depth + 1, 4), np.nan)
 
     def show(layer):
         with plotting.style():
@@ -285,10 +280,26 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
     """How the weight variance sets the norms of the cluster+outlier configuration.
 
     Starts RC+ReLU networks (``runs`` of them, input width = width) from ``n − 1``
-    unit vectors and one orthogonal vector of norm ``n − 1``, and plots the raw norms
-    of the cluster and of the outlier divided by ``n − 1``, against depth. With
-    weights of variance ``2α/d`` both stay at 1 in expectation; any other scaling
-    makes them drift geometrically (derived in this course, checked numerically).
+    unit vectors and one orthogonal vector of norm ``n − 1``
+    (:func:`bnteach.simulate.cluster_outlier`), and plots the raw norms of the
+    cluster and of the outlier divided by ``n − 1``, against depth. With weights of
+    variance ``2α/d`` both stay at 1 in expectation; any other scaling makes them
+    drift geometrically (derived in this course, checked numerically; lesson 4).
+
+    Parameters
+    ----------
+    n : int, default 16
+        Starting batch size, 3 to 32.
+    width : int, default 256
+        Starting width d, one of 64, 256, 1024, 4096.
+    depth : int, default 50
+        Starting depth, 1 to 100.
+    scaling : str, default "2α/d"
+        Starting weight variance, a key of :data:`SCALINGS`.
+    seed : int, default 0
+        Starting seed, 0 to 10**6.
+    runs : int, default 5
+        Number of runs averaged, 1 to 20 (fixed when the explorer is made).
 
     Returns
     -------
@@ -362,7 +373,20 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
     iterates the wide RC+ReLU map. Left: the branching diagram (groups of samples
     with cosine above 0.45, :func:`bnteach.tree.groups`) up to the chosen layer.
     Right: the cosine matrix at that layer. The layer slider only changes the view.
-    The batch size ``n`` (8, 16 or 32) is fixed when the explorer is made.
+    Lesson 5 (``lessons/05_branching_tree.ipynb``).
+
+    Parameters
+    ----------
+    n : int, default 16
+        Batch size, 8, 16 or 32 (fixed when the explorer is made).
+    m : int, default 4
+        Starting size of the small group, 1 to ``n // 2``.
+    fresh : int, default 16
+        Starting number of fresh directions of the spread, one of 4, 8, 16, 32, 62.
+    seed : int, default 0
+        Starting seed, 0 to 10**6.
+    layer : int, default 150
+        Starting layer shown, 0 to 400.
 
     Returns
     -------

@@ -1,6 +1,8 @@
-"""Tests for ``bnteach copy-lessons``: copy the course, never overwrite a learner's work."""
+"""Tests for ``bnteach copy-lessons``: copy the course, never overwrite a learner's work.
 
-import itertools
+The static site builder is a repository tool: ``tests/test_build_site.py``.
+"""
+
 import json
 import os
 import re
@@ -166,7 +168,7 @@ def test_empty_source_or_file_as_destination_fails(tmp_path, source, capsys):
 
 
 def test_usage_errors_exit_2(capsys):
-    for argv in ([], ["copy-lessons"], ["unknown"]):
+    for argv in ([], ["copy-lessons"], ["unknown"], ["build-html", "site"]):
         with pytest.raises(SystemExit) as exc:
             cli.main(argv)
         assert exc.value.code == 2
@@ -205,82 +207,12 @@ def test_installed_package_lessons_resolve(tmp_path):
     assert all(json.loads((tmp_path / "ws" / name).read_text()) for name in notebooks)
 
 
-# -- bnteach build-html: the course as a static site ------------------------------------------
-
-_IDS = itertools.count()
-
-
-def _cell(kind, source, tags=()):
-    cell = {"cell_type": kind, "id": f"c{next(_IDS)}", "source": source,
-            "metadata": {"tags": list(tags)} if tags else {}}
-    if kind == "code":
-        cell.update(outputs=[], execution_count=None)
-    return cell
-
-
-def _write_nb(path, cells):
-    path.write_text(json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}))
-
-
-FIGURE = ("import matplotlib.pyplot as plt\n"
-          "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nplt.show()")
-EXPLORER = ("import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n"
-            "def show(x):\n    plt.plot(range(x)); plt.show(); print(f'x is {x}')\n"
-            "widgets.interactive(show, x=widgets.IntSlider(3, min=1, max=9, description='x'))")
-
-
-@pytest.fixture
-def site_source(tmp_path):
-    """Two small lessons: a figure, an explorer, an exercise stub, a link; plus a template."""
-    src = tmp_path / "lessons"
-    (src / "solutions").mkdir(parents=True)
-    _write_nb(src / "00_index.ipynb", [_cell("markdown", "# Course map\n\n[Lesson 1](01_demo.ipynb)"),
-                                       _cell("code", "print('index ran')")])
-    _write_nb(src / "01_demo.ipynb", [
-        _cell("markdown", "# Draw a line\n\nBack to the [map](00_index.ipynb)."),
-        _cell("code", FIGURE),
-        _cell("code", 'raise NotImplementedError("Exercise 1.1: a stub")', ["raises-exception"]),
-        _cell("code", EXPLORER),
-    ])
-    _write_nb(src / "_template.ipynb", [_cell("markdown", "# Template"),
-                                        _cell("code", "raise RuntimeError('never built')")])
-    return src
-
-
-def _images(page):
-    return page.count('src="data:image/png;base64,')
-
-
-def test_build_html_writes_an_index_and_a_page_per_lesson(tmp_path, site_source, capsys):
-    pytest.importorskip("nbconvert")
-    pytest.importorskip("nbclient")
-    dest = tmp_path / "site"
-    code = cli.main(["build-html", str(dest)], source=site_source)
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert sorted(p.name for p in dest.iterdir()) == ["00_index.html", "01_demo.html", "index.html"]
-    index = (dest / "index.html").read_text()
-    assert 'href="00_index.html">Course map<' in index and 'href="01_demo.html">Draw a line<' in index
-    lesson = (dest / "01_demo.html").read_text()
-    assert _images(lesson) == 2                                    # the figure + the explorer's
-    assert "NotImplementedError" in lesson and "Exercise 1.1: a stub" in lesson
-    assert "static snapshot" in lesson and "controls start at: x: 3" in lesson
-    assert "x is 3" in lesson                                      # the explorer's text output
-    assert "widget-state+json" not in lesson                       # no widget JavaScript
-    assert 'href="00_index.html"' in lesson and "00_index.ipynb" not in lesson
-    assert 'href="01_demo.html"' in (dest / "00_index.html").read_text()
-    assert "2 lessons built" in out
-
-
-def test_build_html_fails_on_an_error_outside_a_stub(tmp_path, site_source, capsys):
-    pytest.importorskip("nbconvert")
-    _write_nb(site_source / "02_broken.ipynb", [_cell("markdown", "# Break"),
-                                                _cell("code", "1 / 0")])
-    code = cli.main(["build-html", str(tmp_path / "site")], source=site_source)
-    _, err = capsys.readouterr()
-    assert code == 1
-    assert "02_broken.ipynb: a cell failed" in err and "ZeroDivisionError" in err
+def test_the_command_has_no_build_html(capsys):
+    """The static site is built by a repository tool, python tools/build_site.py DEST."""
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "copy-lessons" in capsys.readouterr().out
+    assert "build-html" not in cli.build_parser().format_help()
 
 
 def test_cli_imports_no_notebook_machinery():
@@ -290,23 +222,3 @@ def test_cli_imports_no_notebook_machinery():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True)
     assert out.stdout.strip() == "[]"
-
-
-@pytest.mark.slow
-def test_build_html_of_the_course(tmp_path):
-    """CI builds the real site (not committed): one page per lesson, every figure in it."""
-    pytest.importorskip("nbconvert")
-    src = cli.lessons_source()
-    lessons = sorted(p.name for p in src.iterdir()
-                     if p.name.endswith(".ipynb") and not p.name.startswith("_"))
-    dest = tmp_path / "site"
-    assert cli.main(["build-html", str(dest)]) == 0
-    index = (dest / "index.html").read_text()
-    for name in lessons:
-        stem = name[: -len(".ipynb")]
-        page = (dest / f"{stem}.html").read_text()
-        assert f'href="{stem}.html"' in index
-        figures = sum("plt.show()" in "".join(c["source"]) for c in
-                      json.loads((src / name).read_text())["cells"] if c["cell_type"] == "code")
-        assert _images(page) >= figures, f"{name}: {figures} figure cells, {_images(page)} images"
-        assert "Traceback" not in page or "NotImplementedError" in page

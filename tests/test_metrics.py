@@ -254,6 +254,39 @@ def test_per_layer_stacks_tuple_metrics():
     np.testing.assert_allclose(out[:, 3], 4, rtol=TOL["exact"])
 
 
+def test_per_layer_nan_policy_marks_the_refused_layers_only():
+    """A batch whose sample 1 dies at layer 2: "raise" names the layer, "nan" records NaN."""
+    grams = np.stack([np.eye(3), np.eye(3), np.diag([1.0, 0.0, 1.0])])
+    with pytest.raises(ValueError, match=r"^grams\[2\]: "):
+        metrics.per_layer(lambda G: metrics.cosines(G)[0, 1], grams)
+    out = metrics.per_layer(lambda G: metrics.cosines(G)[0, 1], grams, errors="nan")
+    np.testing.assert_array_equal(out[:2], [0.0, 0.0])
+    assert np.isnan(out[2])
+    rows = metrics.per_layer(lambda G: tuple(metrics.outlier_stats(G)), grams, errors="nan")
+    assert rows.shape == (3, 4) and np.all(np.isnan(rows[2])) and not np.isnan(rows[0, 0])
+    with pytest.raises(ValueError, match=r"The 'errors' parameter"):
+        metrics.per_layer(metrics.soft_rank, grams, errors="ignore")
+
+
+def test_per_layer_nan_policy_raises_when_every_layer_is_refused():
+    """No layer gives a value, so there is no shape for the NaNs: the first error is raised."""
+    dead = np.zeros((3, 2, 2))
+    with pytest.raises(ValueError, match=r"^grams\[0\]: "):
+        metrics.per_layer(metrics.outlier_stats, dead, errors="nan")
+
+
+@pytest.mark.parametrize("components, label", [
+    (("rc", "relu"), "RC+ReLU"), (("rc", "rs", "relu"), "RC+RS+ReLU"),
+    (("rs", "linear"), "RS+linear"), (("tanh",), "tanh"), (["relu"], "ReLU")])
+def test_format_components_is_the_courses_label(components, label):
+    assert metrics.format_components(components) == label
+
+
+def test_format_components_refuses_what_run_refuses():
+    with pytest.raises(ValueError, match="components"):
+        metrics.format_components(("rc", "softmax"))
+
+
 def test_describe_a_trajectory_is_one_line():
     traj = simulate.run(simulate.random_batch(16, 8, rng=0), 10, rng=0)
     line = metrics.describe(traj)

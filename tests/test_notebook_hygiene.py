@@ -1,6 +1,6 @@
 """The committed lessons are clean, navigable, offline and checked.
 
-Fix most failures with ``python -m bnteach.tools.notebooks clean`` (outputs,
+Fix most failures with ``python tools/notebooks.py clean`` (outputs,
 metadata) or ``... nav`` (the generated navigation and launch cells); ``... bless``
 re-executes, cleans and regenerates. See that module for the conventions.
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bnteach.tools import notebooks as tool
+from tools import notebooks as tool
 
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
-FIX = "run `python -m bnteach.tools.notebooks clean` (or `bless` to re-execute) and commit"
+FIX = "run `python tools/notebooks.py clean` (or `bless` to re-execute) and commit"
 
 
 def _load(path):
@@ -118,7 +118,7 @@ def test_navigation_cells_top_and_bottom(notebook):
     for where, cell in (("first", first), ("last", last)):
         assert tool.NAV_TAG in _tags(cell) and _src(cell) == expected, (
             f"{path.name}: the {where} cell should be the navigation line {expected!r}; run "
-            f"`python -m bnteach.tools.notebooks nav`")
+            f"`python tools/notebooks.py nav`")
 
 
 def test_launch_cells_follow_the_title(notebook):
@@ -126,14 +126,14 @@ def test_launch_cells_follow_the_title(notebook):
     titles = [i for i, c in enumerate(nb["cells"]) if tool._is_title(c)]
     assert titles, f"{path.name}: no title cell"
     launch = [i for i, c in enumerate(nb["cells"]) if tool.LAUNCH_TAG in _tags(c)]
-    fix = "run `python -m bnteach.tools.notebooks nav` and commit"
+    fix = "run `python tools/notebooks.py nav` and commit"
     assert launch == [titles[0] + 1, titles[0] + 2], (
         f"{path.name}: the two launch cells must come right after the title; {fix}")
     for cell, expected in zip((nb["cells"][i] for i in launch), tool.launch_cells(path.name)):
         assert cell["id"] == expected["id"] and cell["cell_type"] == expected["cell_type"], (
             f"{path.name}: launch cell {cell.get('id')!r}; {fix}")
         assert _src(cell) == expected["source"], (
-            f"{path.name}: launch cell {cell['id']!r} differs from what bnteach/tools/address.py "
+            f"{path.name}: launch cell {cell['id']!r} differs from what tools/address.py "
             f"generates (edit that file, never the cell); {fix}")
 
 

@@ -1,14 +1,15 @@
-"""The package and the solutions work offline: no network code, no downloads, no remote styles.
+"""The package, the solutions and the repository tools work offline: no network code, no
+downloads, no remote styles.
 
 What counts as network use, and what does not:
 
 * importing a network-capable module (``urllib``, ``http``, ``requests``, ``socket``, ...)
-  anywhere in ``bnteach/`` or ``lessons/solutions/``: refused;
+  anywhere in ``bnteach/``, ``lessons/solutions/`` or the repository's ``tools/``: refused;
 * running another program (``subprocess``, ``os.system``) from the package: refused, so that
   nothing can shell out to ``pip``, ``curl`` or ``wget``;
 * a URL in a string that the code *uses* (``"https://..."`` outside docstrings): refused,
-  except in ``bnteach/tools/``, whose notebook generators write links (badges, the
-  guarded Colab install cell) into notebooks without fetching them;
+  except in the repository's ``tools/`` (never shipped), whose notebook generators write
+  links (badges, the guarded Colab install cell) into notebooks without fetching them;
 * URLs in docstrings and comments (references to papers): allowed.
 
 The lessons' code cells are scanned by ``tests/test_notebook_hygiene.py``. Finally, every
@@ -27,14 +28,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "bnteach"
-SOURCES = sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "lessons" / "solutions").glob("*.py"))
+TOOLS = ROOT / "tools"                     # repository only, never in the wheel
+SOURCES = (sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "lessons" / "solutions").glob("*.py"))
+           + sorted(TOOLS.glob("*.py")))
 NETWORK_MODULES = {"urllib", "urllib2", "urllib3", "http", "httplib", "requests", "httpx",
                    "aiohttp", "socket", "ssl", "ftplib", "smtplib", "poplib", "imaplib",
                    "telnetlib", "xmlrpc", "websocket", "websockets", "webbrowser", "pip"}
 PROCESS_CALLS = {("subprocess", name) for name in ("run", "call", "check_call", "check_output",
                                                     "Popen", "getoutput", "getstatusoutput")}
 PROCESS_CALLS |= {("os", name) for name in ("system", "popen", "execv", "execvp", "spawnv")}
-URL_ALLOWED = {PACKAGE / "tools"}          # notebook generators: links written, never fetched
+URL_ALLOWED = {TOOLS}                       # notebook generators: links written, never fetched
 URL_PREFIXES = ("http://", "https://", "ftp://", "git+", "www.")
 
 

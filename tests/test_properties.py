@@ -464,16 +464,27 @@ def gram_stacks(draw):
 @PROPERTY
 @given(metric=st.sampled_from(SCALAR_METRICS + [metrics.numerical_rank, metrics.cosine_spread,
                                                  metrics.outlier_stats, "soft_rank", None]),
-       grams_=gram_stacks())
-def test_per_layer(metric, grams_):
-    ok, out = call(metrics.per_layer, metric, grams_)
+       grams_=gram_stacks(), errors=st.sampled_from(["raise", "raise", "nan", "ignore", None]))
+def test_per_layer(metric, grams_, errors):
+    ok, out = call(metrics.per_layer, metric, grams_, errors=errors)
     if ok:
         shape = (len(grams_), 4) if metric is metrics.outlier_stats and len(grams_) else (
             len(grams_),)
         assert isinstance(out, np.ndarray) and out.shape == shape
+        if errors == "nan":
+            return                        # NaN marks the layers the metric refused
         if metric is metrics.outlier_stats and len(grams_) and np.shape(grams_)[1] == 2:
             out = out[:, [0, 1, 3]]       # cluster_cos is NaN for n = 2, as documented
         assert_finite(out, "per_layer")
+
+
+@covers(metrics.format_components)
+@PROPERTY
+@given(components=COMPONENTS)
+def test_format_components(components):
+    ok, label = call(metrics.format_components, components)
+    if ok:
+        assert isinstance(label, str) and label and "+" not in (label[0], label[-1])
 
 
 @st.composite
@@ -593,6 +604,16 @@ def test_lca_level(i, j):
         assert isinstance(level, int) and level >= 0
 
 
+@covers(tree.lca_levels)
+@PROPERTY
+@given(n=st.one_of(SIZES, st.sampled_from([1, 2, 8, 64])))
+def test_lca_levels(n):
+    ok, levels = call(tree.lca_levels, n)
+    if ok:
+        assert_array(levels, (n, n), "lca_levels")
+        assert np.all(np.diag(levels) == 0) and np.all(levels == levels.T)
+
+
 @covers(tree.tree_gram, tree.tree_step)
 @PROPERTY
 @given(cosines=LEVEL_COSINES, fn=st.sampled_from([tree.tree_gram, tree.tree_step]))
@@ -662,6 +683,21 @@ def test_every_public_callable_of_the_compute_layer_is_driven():
                if callable(obj) and obj not in COVERED and obj not in RECORDS]
     assert not missing, f"public functions without a property test: {missing}"
     assert RECORDS <= set(public.values())
+
+
+def test_every_driven_function_returned_normally_and_refused_cleanly():
+    """A property checked only "if ok" would pass for a function that refuses everything
+    (or accepts everything, bad input included): every function the tests above drove
+    must have returned normally on some input and refused some other input. Runs last
+    in this file; skipped when the property tests were deselected."""
+    driven = {key for key, _ in CALLS}
+    if not driven:
+        pytest.skip("no property test ran before this one (deselected)")
+    never_returned = sorted(k for k in driven if not CALLS[k, "returned"])
+    never_refused = sorted(k for k in driven
+                           if not (CALLS[k, "ValueError"] or CALLS[k, "TypeError"]))
+    assert not never_returned, f"never returned normally on any example: {never_returned}"
+    assert not never_refused, f"never refused any (bad) example: {never_refused}"
 
 
 def test_the_strategies_reach_both_outcomes():

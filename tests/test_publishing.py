@@ -1,7 +1,7 @@
 """The repository address is set in one place, and everything that needs it is generated.
 
-``bnteach/tools/address.py`` holds ``REPOSITORY`` and ``RELEASE``. From them
-``python -m bnteach.tools.notebooks publish`` writes the README's Binder badge,
+``tools/address.py`` holds ``REPOSITORY`` and ``RELEASE``. From them
+``python tools/notebooks.py publish`` writes the README's Binder badge,
 ``repository-code`` in ``CITATION.cff`` and the launch cells of every lesson
 (``nav`` and ``bless`` write the lesson cells too). These tests fail if any of
 those places differs from what the constant generates, or if the address, or a
@@ -11,6 +11,7 @@ launch link to any repository, is spelled anywhere else in the tracked files.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bnteach.tools import address
-from bnteach.tools import notebooks as tool
+from tools import address
+from tools import notebooks as tool
 
 ROOT = Path(__file__).resolve().parents[1]
 # Launch-link shapes, spelled in two pieces so that this file does not match itself.
@@ -28,8 +29,8 @@ LINK_PREFIXES = ("mybinder.org/v2/" + "gh/", "colab.research.google.com/" + "git
                  "git+" + "https://github.com/")
 FAKE_SLUG = "acme-school/bn-course"   # the tests' own example address, allowed in this file
 FAKE = f"https://github.com/{FAKE_SLUG}"
-FIX = ("set the address only in bnteach/tools/address.py and run "
-       "`python -m bnteach.tools.notebooks publish`")
+FIX = ("set the address only in tools/address.py and run "
+       "`python tools/notebooks.py publish`")
 
 
 def _tracked_files():
@@ -47,7 +48,7 @@ def _tracked_files():
 def _without_generated_parts(path: Path, text: str) -> str:
     """``text`` with the parts generated from the constant taken out (checked elsewhere)."""
     rel = path.relative_to(ROOT).as_posix()
-    if rel == "bnteach/tools/address.py":
+    if rel == "tools/address.py":
         return re.sub(r'(?m)^REPOSITORY = ".*"$', "", text)
     if rel == "README.md":
         return text.replace(tool.readme_block(), "")
@@ -67,7 +68,7 @@ def _without_generated_parts(path: Path, text: str) -> str:
 def test_release_is_the_package_version():
     version = re.search(r'(?m)^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
     assert address.RELEASE == f"v{version}", (
-        f"RELEASE in bnteach/tools/address.py ({address.RELEASE}) should be the tag of this version, "
+        f"RELEASE in tools/address.py ({address.RELEASE}) should be the tag of this version, "
         f"v{version}")
 
 
@@ -79,7 +80,7 @@ def test_the_address_is_a_github_repository():
 def test_readme_badge_is_generated_from_the_constant():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text.count(tool.README_BEGIN) == 1 and tool.readme_block() in text, (
-        f"README.md: the Binder badge block is not what bnteach/tools/address.py generates; {FIX}")
+        f"README.md: the Binder badge block is not what tools/address.py generates; {FIX}")
     assert address.binder_url() in tool.readme_block()
 
 
@@ -100,7 +101,7 @@ def test_the_address_appears_only_where_it_is_generated():
         rel = path.relative_to(ROOT).as_posix()
         if slug in rest or address.REPOSITORY in rest:
             offenders.append(f"{rel}: spells the repository {slug}")
-        if rel != "bnteach/tools/address.py":  # where the link shapes are defined
+        if rel != "tools/address.py":  # where the link shapes are defined
             # (this file's own examples use the fake address FAKE, above)
             offenders += [f"{rel}: a hand-written launch link ({prefix}...)"
                           for prefix in LINK_PREFIXES
@@ -223,3 +224,21 @@ def test_install_cell_does_nothing_where_the_course_is_installed(monkeypatch):
 def test_install_cell_installs_from_the_release_where_bnteach_is_missing(monkeypatch):
     magics = _run_install_cell(monkeypatch, installed=False)
     assert magics == [("pip", f'install --quiet "{address.pip_requirement()}"')]
+
+
+# -- the tool runs as a script from any directory ---------------------------------------------
+
+def test_the_tool_runs_as_a_script_from_any_directory(tmp_path):
+    """``python tools/notebooks.py`` finds its lessons and ``tools.address`` from anywhere."""
+    lesson = tmp_path / "01_linear_networks.ipynb"
+    shutil.copy(ROOT / "lessons" / lesson.name, lesson)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "notebooks.py"), "clean",
+                          str(lesson)], capture_output=True, text=True, cwd=tmp_path, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"clean: {lesson.name}\n"
+    assert lesson.read_bytes() == (ROOT / "lessons" / lesson.name).read_bytes()
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "notebooks.py"), "--help"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.startswith("usage: python tools/notebooks.py")

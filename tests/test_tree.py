@@ -19,6 +19,17 @@ def test_lca_level_against_a_walk_up_the_tree():
         assert tree.lca_level(i, j) == level
 
 
+@pytest.mark.parametrize("n", [1, 2, 4, 16])
+def test_lca_levels_is_lca_level_for_every_pair(n):
+    expected = [[tree.lca_level(i, j) for j in range(n)] for i in range(n)]
+    np.testing.assert_array_equal(tree.lca_levels(n), expected)
+
+
+def test_lca_levels_needs_a_power_of_two():
+    with pytest.raises(ValueError, match=r"The 'n' parameter of lca_levels must be a power of two"):
+        tree.lca_levels(12)
+
+
 @pytest.mark.parametrize("cos", [[0.5], [0.9, 0.2], [1 - 1e-9, 1 - 1e-6, 1 - 1e-3], [0.3] * 4])
 def test_tree_gram_structure(cos):
     G = tree.tree_gram(cos)

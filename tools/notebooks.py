@@ -1,11 +1,11 @@
 """Keep the lesson notebooks clean, navigable and blessed.
 
-Usage (from the repository root)::
+Usage (from any directory; paths below are from the repository root)::
 
-    python -m bnteach.tools.notebooks clean [NOTEBOOK ...]   # strip outputs except checked cells
-    python -m bnteach.tools.notebooks nav [NOTEBOOK ...]     # rewrite the generated cells
-    python -m bnteach.tools.notebooks bless [NOTEBOOK ...]   # execute, then clean and nav
-    python -m bnteach.tools.notebooks publish                # nav, plus README and CITATION.cff
+    python tools/notebooks.py clean [NOTEBOOK ...]   # strip outputs except checked cells
+    python tools/notebooks.py nav [NOTEBOOK ...]     # rewrite the generated cells
+    python tools/notebooks.py bless [NOTEBOOK ...]   # execute, then clean and nav
+    python tools/notebooks.py publish                # nav, plus README and CITATION.cff
 
 Lessons are built from scratch by builder scripts, so anything every lesson must
 carry is *generated* here, never hand-edited into a notebook: each generated
@@ -25,10 +25,12 @@ Conventions (tests/test_notebook_hygiene.py checks them):
   a guarded cell that installs the package from the repository address only
   where ``bnteach`` is missing. It never touches the network where the course
   is installed (nbval, Binder, a local install). The address comes from
-  :mod:`bnteach.tools.address`, the one place it is set; ``publish`` also rewrites the
+  :mod:`tools.address`, the one place it is set; ``publish`` also rewrites the
   README's Binder badge and ``CITATION.cff`` from it.
 
 With no NOTEBOOK arguments, the tools act on every notebook in ``lessons/``.
+A repository tool (``tools/``), never packaged: it finds the repository from its own
+location, so it works from any current directory.
 """
 
 from __future__ import annotations
@@ -36,20 +38,24 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from pathlib import Path
 
-from bnteach.tools import address
+if __package__ in (None, ""):   # run as a script: make the repository's `tools` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools import address  # noqa: E402
 
 CHECK = "NBVAL_CHECK_OUTPUT"
 NAV_TAG = "navigation"
 LAUNCH_TAG = "launch"
 LAUNCH_IDS = ("launch-badges", "launch-install")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "lessons"
 README = ROOT / "README.md"
 CITATION = ROOT / "CITATION.cff"
-README_BEGIN = ("<!-- launch-badges: generated from bnteach/tools/address.py by "
-                "`python -m bnteach.tools.notebooks publish`; edit that file, not these lines -->")
+README_BEGIN = ("<!-- launch-badges: generated from tools/address.py by "
+                "`python tools/notebooks.py publish`; edit that file, not these lines -->")
 README_END = "<!-- /launch-badges -->"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -277,7 +283,7 @@ def _paths(args) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bnteach.tools.notebooks",
+    parser = argparse.ArgumentParser(prog="python tools/notebooks.py",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["clean", "nav", "bless", "publish"])
     parser.add_argument("notebooks", nargs="*")
@@ -297,7 +303,7 @@ def main(argv=None) -> int:
         print(f"{args.command}: {path.name}")
     if args.command == "publish" and address.is_placeholder():
         print(f"publish: note: the repository address is still the placeholder "
-              f"{address.REPOSITORY}; set REPOSITORY and RELEASE in bnteach/tools/address.py first.")
+              f"{address.REPOSITORY}; set REPOSITORY and RELEASE in tools/address.py first.")
     return 0
 
 

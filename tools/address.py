@@ -3,7 +3,7 @@
 Whoever publishes the course sets :data:`REPOSITORY` (the public GitHub address)
 and :data:`RELEASE` (the release tag Binder and Colab open), then runs::
 
-    python -m bnteach.tools.notebooks publish
+    python tools/notebooks.py publish
 
 which rewrites everything derived from them: the Binder badge in ``README.md``
 (between its ``launch-badges`` markers), ``repository-code`` in ``CITATION.cff``,
@@ -11,7 +11,7 @@ and the generated launch cells of every lesson (the Colab badge and the guarded
 install cell, plus the Binder badge in the course index). Nothing else in the
 repository may spell the address; ``tests/test_publishing.py`` checks it.
 
-Standard library only, like ``bnteach.cli``.
+Standard library only. A repository tool (``tools/``), not part of the installed package.
 """
 
 from __future__ import annotations

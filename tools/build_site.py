@@ -1,9 +1,13 @@
 """Build a static HTML site of the course: every lesson executed, figures included.
 
-``python -m bnteach build-html DEST`` (see :mod:`bnteach.cli`) calls
-:func:`build_html`. For readers who run nothing: each lesson is executed once
+Usage (from any directory; the path is from the repository root)::
+
+    python tools/build_site.py DEST [--timeout SECONDS]
+
+calls :func:`build_html`. For readers who run nothing: each lesson is executed once
 from a fresh kernel and written as ``DEST/<lesson>.html``, with its figures
-embedded as images, and ``DEST/index.html`` links them all.
+embedded as images, and ``DEST/index.html`` links them all. A repository tool
+(``tools/``), never packaged: it builds the repository's ``lessons/``.
 
 Decisions, stated in ``INSTRUCTORS.md`` too:
 
@@ -20,23 +24,35 @@ Decisions, stated in ``INSTRUCTORS.md`` too:
   list of its controls' starting values, and a note to run the notebook to
   move them. The site loads no widget JavaScript, so it needs no network.
 * **Same interpreter.** The kernel is the Python running the build (like
-  nbval's ``--nbval-current-env``), so the lessons run against the installed
-  ``bnteach``, never against whatever a ``python3`` kernelspec points to.
+  nbval's ``--nbval-current-env``), so the lessons run against the ``bnteach``
+  installed in that environment (the checkout itself after ``pip install -e .``),
+  never against whatever a ``python3`` kernelspec points to.
 
 Needs nbclient, nbconvert and ipykernel (JupyterLab installs them); they are
-imported only when a build starts, so ``bnteach.cli`` stays standard-library
-only.
+imported only when a build starts. Imports go one way: this tool uses
+:func:`bnteach.cli.copy_lessons`, and nothing in ``bnteach`` imports it.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["BuildError", "build_html", "notebook_title"]
+if __package__ in (None, ""):   # run as a script: the checkout's bnteach and tools come first
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bnteach import cli  # noqa: E402  (copy_lessons: the lessons exactly as a learner gets them)
+
+__all__ = ["BuildError", "build_html", "notebook_title", "main"]
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS_DIR = ROOT / "lessons"
+PROG = "python tools/build_site.py"
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -59,9 +75,9 @@ def _imports():
         from nbconvert import HTMLExporter
     except ImportError as exc:
         raise BuildError(
-            f"build-html needs nbclient, nbconvert and ipykernel ({exc.name} is missing). "
+            f"{PROG} needs nbclient, nbconvert and ipykernel ({exc.name} is missing). "
             f"Install them with: pip install nbclient nbconvert ipykernel "
-            f"(JupyterLab brings all three: pip install 'bnteach[lab]')."
+            f"(JupyterLab brings all three: pip install -e '.[lab]' in the repository)."
         ) from exc
     return (nbformat, ipykernel_spec, KernelSpecManager, KernelManager, NotebookClient,
             CellExecutionError, HTMLExporter)
@@ -205,9 +221,9 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
         Output directory (created); ``index.html`` and ``<lesson>.html`` in it
         are overwritten.
     source : Traversable or Path, optional
-        Where the lessons are; defaults to the installed package's lessons, the
-        ones ``bnteach copy-lessons`` copies. Notebooks whose names start with
-        ``_`` (the template) are left out.
+        Where the lessons are; defaults to the repository's ``lessons/`` (what
+        the package ships for ``bnteach copy-lessons``). Notebooks whose names
+        start with ``_`` (the template) are left out.
     timeout : int
         Seconds allowed for one cell.
     log : callable, optional
@@ -224,8 +240,7 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
         nbclient, nbconvert or ipykernel is missing, or a cell not tagged
         ``raises-exception`` failed.
     """
-    from bnteach import cli   # copy_lessons: the lessons exactly as a learner gets them
-
+    source = LESSONS_DIR if source is None else source
     (nbformat, ipykernel_spec, KernelSpecManager, KernelManager, NotebookClient,
      CellExecutionError, HTMLExporter) = _imports()
 
@@ -245,7 +260,7 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
         cli.copy_lessons(work, source=source)
         paths = sorted(p for p in Path(work).glob("*.ipynb") if not p.name.startswith("_"))
         if not paths:
-            raise BuildError(f"no lessons to build in {source or cli.lessons_source()}.")
+            raise BuildError(f"no lessons to build in {source}.")
         names = {p.stem for p in paths}
         pages = []
         for path in paths:
@@ -267,3 +282,44 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
             log(f"  built      {path.stem}.html  ({views} explorer(s) made static)")
     (dest / "index.html").write_text(_index_page(pages), encoding="utf-8")
     return [dest / "index.html"] + [dest / f"{stem}.html" for stem, _ in pages]
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Execute every lesson from a fresh kernel (the Python running this command) "
+            "and write DEST/index.html plus one HTML page per lesson, figures embedded, "
+            "for readers who run nothing. Exercise stubs stay stubs (their "
+            "NotImplementedError shows), explorers become static snapshots. Needs "
+            "nbclient, nbconvert and ipykernel (installed with JupyterLab)."
+        ),
+    )
+    parser.add_argument("dest", metavar="DEST", help="output directory (created; pages overwritten)")
+    parser.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
+                        help="time allowed for one cell (default: %(default)s)")
+    return parser
+
+
+def main(argv=None, *, source=None) -> int:
+    """Run the site builder; return its exit code.
+
+    0 on success, 1 if a lesson failed, a dependency is missing or the lessons
+    or DEST are unusable, 2 for a usage error. ``source`` overrides where the
+    lessons are read from (for tests).
+    """
+    args = build_parser().parse_args(argv)
+    print(f"Building the course as static HTML in {args.dest}")
+    try:
+        pages = build_html(args.dest, source=source, timeout=args.timeout, log=print)
+    except (BuildError, cli.CopyError, OSError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(pages) - 1} lessons built; open {pages[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""Checkers for the lessons' exercises: they test your function and tell you what to fix.
+
+Each exercise in a lesson has a stub cell (a function raising
+``NotImplementedError``), a check cell calling ``check_<name>(your_function)``
+and a hidden solution. A checker
+
+* takes your function as an argument (it never reads your notebook's variables),
+* runs it on its own small seeded inputs and compares with the package's reference
+  at a stated tolerance,
+* returns True and says so when it passes,
+* raises ``AssertionError`` with a hint when it does not (wrong shape, wrong axis,
+  wrong normalization, modified input, ...),
+* prints that the exercise is pending, and returns False, while the stub still
+  raises ``NotImplementedError``, so Run All goes on.
+
+:func:`summary` lists the exercises of this session and their state. The protocol
+lives in :mod:`bnteach.exercises.harness`; each lesson's checkers in
+``bnteach.exercises.lesson<N>``.
+"""
+
+from bnteach.exercises.harness import EXERCISES, Exercise, _status, summary  # noqa: F401
+from bnteach.exercises.lesson1 import check_orthogonality_gap, check_rescale
+from bnteach.exercises.lesson2 import check_commutation_gap, check_recenter
+from bnteach.exercises.lesson3 import check_kappa, check_relu_cosine
+from bnteach.exercises.lesson4 import check_find_outlier, check_measure_alpha
+from bnteach.exercises.lesson5 import check_lca_level, check_tree_gram
+
+__all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
+           "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
+           "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary"]

@@ -1,0 +1,331 @@
+"""The checkers' harness: register an exercise, call the learner's function safely, judge it.
+
+Every checker of ``bnteach.exercises`` follows one protocol (course standards M4):
+
+* it takes the learner's function as an argument (never notebook variables) and
+  runs it on its own small seeded inputs, through :func:`call`, which hands it
+  copies and fails with a hint if it modifies its input or uses numpy's global
+  random state;
+* **pass**: it prints one line and returns ``True``;
+* **pending**: while the stub still raises ``NotImplementedError`` it says so and
+  returns ``False``, so Run All goes on;
+* **fail**: it raises ``AssertionError`` whose message starts with the exercise
+  number and says what to fix.
+
+A checker is a function decorated with :func:`exercise`, which registers it in
+:data:`EXERCISES` and applies the protocol; its body only has to compare and raise
+``AssertionError`` with a hint, using :func:`as_array`, :func:`as_number` and
+:func:`reject_known_mistakes`. :func:`summary` lists the session's results.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Exercise", "EXERCISES", "RTOL", "exercise", "call", "as_array", "as_number",
+           "reject_known_mistakes", "summary"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the course, as registered by :func:`exercise` in :data:`EXERCISES`.
+
+    Attributes
+    ----------
+    number : str
+        ``"<lesson>.<k>"``, e.g. ``"1.1"``: lesson 1, exercise 1.
+    title : str
+        What the learner does, e.g. ``"implement rescale (RS)"``.
+    lesson : str
+        The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+    """
+
+    number: str     #: "1.1": lesson 1, exercise 1
+    title: str
+    lesson: str     #: the notebook's file name
+
+
+#: Every exercise of the course, by checker name (``check_<name>``), in lesson order;
+#: filled by the :func:`exercise` decorators of the lesson modules.
+EXERCISES: dict[str, Exercise] = {}
+
+#: Exercise name -> "passed" | "failed" | "pending", for this session (this kernel).
+_status: dict[str, str] = {}
+
+#: Learner and reference compute the same formula: only rounding may differ.
+RTOL = 1e-10
+
+
+def exercise(name: str, number: str, title: str, lesson: str):
+    """Register ``check_<name>`` as the checker of exercise ``number`` and apply the protocol.
+
+    The decorated function (the checker's body) takes the learner's function,
+    compares it with the reference and raises ``AssertionError`` with a hint, or
+    returns a message saying what passed.
+
+    Parameters
+    ----------
+    name : str
+        The learner's function name; the checker is ``check_<name>``.
+    number : str
+        ``"<lesson>.<k>"``, e.g. ``"1.1"``.
+    title : str
+        What the learner does, e.g. ``"implement rescale (RS)"``.
+    lesson : str
+        The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+
+    Returns
+    -------
+    callable
+        A decorator. It turns the body into the checker ``check_<name>(fn) -> bool``:
+        True and a "passed" line on success, False and a "pending" line while ``fn``
+        raises ``NotImplementedError``, ``AssertionError("Exercise <number>: <hint>")``
+        on failure; the state is recorded for :func:`summary`.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is already registered.
+    """
+    if name in EXERCISES:
+        raise ValueError(f"exercise {name!r} is registered twice")
+    EXERCISES[name] = entry = Exercise(number, title, lesson)
+
+    def decorate(check):
+        @functools.wraps(check)
+        def wrapper(fn):
+            if not callable(fn):
+                raise TypeError(f"check_{name} takes your function itself, e.g. "
+                                f"check_{name}({name}) without parentheses after {name}; got "
+                                f"{type(fn).__name__}.")
+            try:
+                message = check(fn)
+            except NotImplementedError:
+                _status[name] = "pending"
+                print(f"Exercise {entry.number} ({entry.title}) is pending: your function "
+                      f"still raises NotImplementedError. Fill it in and run this cell again.")
+                return False
+            except AssertionError as err:
+                _status[name] = "failed"
+                raise AssertionError(f"Exercise {entry.number}: {err}") from None
+            _status[name] = "passed"
+            print(f"Exercise {entry.number} passed: {message}")
+            return True
+        # the body returns its message; what a learner calls returns True or False
+        wrapper.__annotations__ = {**check.__annotations__, "return": bool}
+        wrapper.__signature__ = inspect.signature(check).replace(return_annotation=bool)
+        return wrapper
+    return decorate
+
+
+def _global_rng_state():
+    """numpy's global (legacy) random state: key, position and cached Gaussian.
+
+    The key alone is not enough: a single draw such as ``np.random.rand()`` usually
+    moves only the position in the key (which is regenerated every 624 draws).
+    """
+    _, key, pos, has_gauss, cached = np.random.get_state()
+    return key.copy(), pos, has_gauss, cached
+
+
+def _same_rng_state(a, b) -> bool:
+    return np.array_equal(a[0], b[0]) and a[1:] == b[1:]
+
+
+def call(fn, *args):
+    """Call the learner's ``fn`` on copies of ``args``; fail if it changes them or the global RNG.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function.
+    *args
+        Its arguments; arrays are copied before the call and compared after it.
+
+    Returns
+    -------
+    object
+        Whatever ``fn`` returns.
+
+    Raises
+    ------
+    AssertionError
+        With a hint if ``fn`` modified an input array in place or used numpy's
+        global random state (``np.random.*``).
+
+    Examples
+    --------
+    >>> call(lambda Z: 2 * Z, np.ones(2))
+    array([2., 2.])
+    >>> def halve_in_place(Z):
+    ...     Z /= 2
+    ...     return Z
+    >>> call(halve_in_place, np.ones(2))
+    Traceback (most recent call last):
+        ...
+    AssertionError: your function modified its input array in place ...
+    """
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+    state = _global_rng_state()
+    out = fn(*copies)
+    for a, c in zip(args, copies):
+        assert not isinstance(a, np.ndarray) or np.array_equal(a, c), (
+            "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
+            "Work on a new array instead: Z = Z - ... or Z / ..., so the caller's data stay intact.")
+    assert _same_rng_state(state, _global_rng_state()), (
+        "your function used numpy's global random state (np.random.*). Draw random numbers "
+        "from a Generator instead: the rng passed to your function, if it takes one, or "
+        "rng = np.random.default_rng(seed).")
+    return out
+
+
+def reject_known_mistakes(out, mistakes, prefix="", close=None):
+    """Fail with the hint of the first known mistake that ``out`` reproduces.
+
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    mistakes : iterable of (object, str)
+        ``(what that mistake returns, hint)`` pairs, in order; a ``None`` result is
+        skipped (the mistake is impossible on this input).
+    prefix : str, default ""
+        Put before the hint, e.g. ``"for n = 3: "``.
+    close : callable, optional
+        ``close(out, wrong) -> bool``; default: agree to a relative 1e-8
+        (``np.allclose(out, wrong, rtol=1e-8)``).
+
+    Returns
+    -------
+    None
+        When ``out`` matches none of the mistakes.
+
+    Raises
+    ------
+    AssertionError
+        ``prefix + hint`` of the first mistake that ``out`` matches.
+
+    Examples
+    --------
+    >>> reject_known_mistakes(0.25, [(0.5, "you forgot to square it"),
+    ...                              (0.0625, "you squared it twice")])
+    >>> reject_known_mistakes(0.0625, [(0.5, "you forgot to square it"),
+    ...                                (0.0625, "you squared it twice")], "for x = 0.5: ")
+    Traceback (most recent call last):
+        ...
+    AssertionError: for x = 0.5: you squared it twice
+    """
+    close = close or (lambda a, b: np.allclose(a, b, rtol=1e-8))
+    for wrong, hint in mistakes:
+        assert wrong is None or not close(out, wrong), prefix + hint
+
+
+def _returned_none(out):
+    assert out is not None, "your function returned None. Did you forget `return`?"
+
+
+def as_array(out, shape, what):
+    """``out`` as the array of ``shape`` it should be, or a hint saying what it is instead.
+
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    shape : tuple of int
+        The expected shape, e.g. ``(d, n)``.
+    what : str
+        What the array is, for the hint, e.g. ``"the same shape as Z, (d, n)"``.
+
+    Returns
+    -------
+    ndarray of shape ``shape``
+        ``out`` itself.
+
+    Raises
+    ------
+    AssertionError
+        If ``out`` is None, not a numpy array, or of another shape (a transposed
+        result is named as such).
+
+    Examples
+    --------
+    >>> as_array(np.zeros((3, 2)), (2, 3), "the same shape as Z, (d, n)")
+    Traceback (most recent call last):
+        ...
+    AssertionError: the output has shape (3, 2) but should have shape (2, 3) (the same
+    shape as Z, (d, n)). You transposed it: keep samples as columns.
+    """
+    assert out is not None, f"your function returned None. Did you forget `return`? ({what})"
+    assert isinstance(out, np.ndarray), (
+        f"your function returned a {type(out).__name__}; return a numpy array ({what}). "
+        f"np.asarray(...) converts a list.")
+    assert out.shape == shape, (
+        f"the output has shape {out.shape} but should have shape {shape} ({what})."
+        + (" You transposed it: keep samples as columns." if out.shape == shape[::-1] else ""))
+    return out
+
+
+def as_number(out, where, fix=""):
+    """``out`` as one float, or a hint: ``where`` says for which input, ``fix`` how to get one.
+
+    A boolean is refused (a comparison such as ``np.allclose`` hides the size of a
+    difference), as is a string, an array or a list.
+
+    Parameters
+    ----------
+    out : object
+        The learner's result.
+    where : str
+        For which input, e.g. ``"for n = 3"``.
+    fix : str, default ""
+        How to get one number, added to the hint for an array or a list.
+
+    Returns
+    -------
+    float
+        ``float(out)``.
+
+    Raises
+    ------
+    AssertionError
+        If ``out`` is None, a boolean, a string or not a scalar.
+
+    Examples
+    --------
+    >>> print(f"{as_number(np.float64(0.5), 'for n = 3'):.2f}")
+    0.50
+    """
+    _returned_none(out)
+    assert not isinstance(out, (bool, np.bool_)), (
+        f"{where} you returned {out}; return the number itself, not a comparison "
+        f"(True/False hides how large it is).")
+    assert np.ndim(out) == 0 and not isinstance(out, str), (
+        f"return one number; {where} you returned {type(out).__name__} {np.shape(out)}."
+        + (f" {fix}" if fix else ""))
+    return float(out)
+
+
+def summary(lesson: str | int | None = None) -> None:
+    """Print the exercises checked in this session (and, for ``lesson``, the ones not yet tried).
+
+    Parameters
+    ----------
+    lesson : str or int, optional
+        A lesson's file name or number prefix, e.g. ``"01"`` (or ``1``): also list its
+        exercises that have not been checked yet.
+    """
+    if isinstance(lesson, int) and not isinstance(lesson, bool):
+        lesson = f"{lesson:02d}"      # file names start with two digits: 1 -> "01"
+    rows = [(ex, _status.get(name, "not checked yet")) for name, ex in EXERCISES.items()
+            if name in _status or (lesson is not None and ex.lesson.startswith(str(lesson)))]
+    if not rows:
+        print("No exercises checked yet in this session.")
+        return
+    done = sum(state == "passed" for _, state in rows)
+    print(f"Exercises: {done} of {len(rows)} passed")
+    for ex, state in sorted(rows, key=lambda r: [int(p) for p in r[0].number.split(".")]):
+        print(f"  {ex.number:<5} {ex.title:<40} {state}")
