@@ -107,10 +107,6 @@ def lca_levels(n) -> np.ndarray:
     return level
 
 
-# Lesson 5 still calls the old private name; it goes when the lesson uses lca_levels.
-_lca_levels = lca_levels
-
-
 def _gram_from_levels(c: np.ndarray) -> np.ndarray:
     """Ones on the diagonal, ``c[lca_level - 1]`` elsewhere (no checks)."""
     level = lca_levels(2 ** len(c))
