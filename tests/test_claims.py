@@ -2,10 +2,13 @@
 
 Each claim row names a lesson section (``§ <heading>``) and its guards: unit
 tests (``tests/<file>.py::<function>``) and/or "checked output" (a
-``# NBVAL_CHECK_OUTPUT`` cell in that section). This file checks that every
-section and every test exists, that every provenance label is one of the
-course's, that everything the course derives itself is guarded, and that every
-lesson has its claims listed.
+``# NBVAL_CHECK_OUTPUT`` cell in that section), and its truth test
+(``tests/test_truth_*.py::<test>``, which recomputes the claim on other seeds and
+asserts the sentence as written). This file checks that every section and every
+test exists, that every provenance label is one of the course's, that everything
+the course derives itself is guarded, that every claim the course derives or
+reproduces numerically names a truth test (and every truth test guards a
+claim), and that every lesson has its claims listed.
 """
 
 from __future__ import annotations
@@ -146,6 +149,46 @@ def test_claim_guards_exist(row):
         assert any(g == "checked output" or g.startswith("`tests/") for g in guards), row["id"]
 
 
+TRUTH_FILES = sorted((ROOT / "tests").glob("test_truth_*.py"))
+NO_TRUTH_TEST = ("none (cited, not reproduced here)", "none (a reading)", "none (a definition)")
+
+
+def _needs_truth_test(row) -> bool:
+    """A claim the course derives or reproduces numerically (its numbers are printed in a
+    checked cell, or it says it is reproduced) is quantitative: it needs a truth test."""
+    guards = [g.strip() for g in row["guards"].split(";")]
+    return (DERIVED in row["provenance"] or "reproduced" in row["provenance"]
+            or "checked output" in guards)
+
+
+@pytest.mark.parametrize("row", CLAIM_ROWS, ids=lambda r: r["id"])
+def test_every_quantitative_claim_names_its_truth_test(row):
+    truth = row["truth"]
+    if truth.startswith("none"):
+        assert truth in NO_TRUTH_TEST, (
+            f"{row['id']}: a claim without a truth test says why, one of {NO_TRUTH_TEST}")
+        assert not _needs_truth_test(row), (
+            f"{row['id']}: the course derives or reproduces this claim (provenance "
+            f"{row['provenance']!r}, guards {row['guards']!r}), so it needs a truth test in "
+            f"tests/test_truth_*.py that recomputes it on other seeds and asserts the sentence")
+        return
+    for reference in (t.strip() for t in truth.split(";")):
+        assert reference.startswith("`tests/test_truth_") and reference.endswith("`"), (
+            f"{row['id']}: a truth test is `tests/test_truth_<...>.py::<test>`; got {reference!r}")
+        assert _test_exists(reference.strip("`")), f"{row['id']}: no test {reference}"
+
+
+def test_every_truth_test_guards_a_claim():
+    """A truth test that no claim names asserts a sentence the course no longer makes."""
+    named = {ref.strip().strip("`").split("::")[1].split("[")[0]
+             for row in CLAIM_ROWS for ref in row["truth"].split(";") if "::" in ref}
+    defined = {node.name for path in TRUTH_FILES
+               for node in ast.parse(path.read_text(encoding="utf-8")).body
+               if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    assert TRUTH_FILES, "no tests/test_truth_*.py"
+    assert defined <= named, f"truth tests that no claim in CLAIMS.md names: {sorted(defined - named)}"
+
+
 def test_the_checker_of_this_file_catches_what_it_should(tmp_path):
     """The helpers themselves: a missing test, a nested one, a section without checks."""
     assert _test_exists("tests/test_claims.py::test_claim_guards_exist")
@@ -156,3 +199,8 @@ def test_the_checker_of_this_file_catches_what_it_should(tmp_path):
               ("code", False)]
     assert _section_has_checked_output(events, "A") and _section_has_checked_output(events, "A.1")
     assert not _section_has_checked_output(events, "B")
+    derived = {"provenance": DERIVED, "guards": "`tests/test_x.py::test_y`"}
+    cited = {"provenance": "Daneshmand et al. 2021, Fig. 2a", "guards": "not tested (cited)"}
+    shown = {"provenance": "Daneshmand et al. 2021, Fig. 2a", "guards": "checked output"}
+    assert _needs_truth_test(derived) and _needs_truth_test(shown)
+    assert not _needs_truth_test(cited)

@@ -329,6 +329,59 @@ def test_squared_norm_factor_has_mean_one_but_the_log_drifts_down(drift):
     assert abs(np.median(wide) - 1) < 0.1, np.median(wide)
 
 
+@pytest.mark.parametrize("drift_slope", [-1.0, pytest.param(-0.5, marks=false(
+    "the drift of the log-norm shrinks like 1/sqrt(d), as the steps do"))])
+def test_log_norm_steps_shrink_like_root_d_and_the_drift_like_d(drift_slope):
+    """C4.16: from the exact configuration with weights of variance 2α/d, a cluster sample's
+    squared norm is multiplied by F = (2/d) χ²_K, K ~ Binomial(d, 1/2) active neurons (the
+    centered cluster vector has squared norm 1/α). Sampled directly (200,000 draws per
+    width, d = 64 ... 4096): the spread of log F falls with slope -0.5 (± 0.05) in log d and
+    its mean (the drift, negative) with slope -1 (± 0.1). The package's simulator gives the
+    same one-layer law at d = 64 (mean and spread of log F over 3000 draws)."""
+    rng = np.random.default_rng(7416)
+    widths = np.array([64, 256, 1024, 4096])
+    drift, step = [], []
+    for d in widths:
+        K = np.maximum(rng.binomial(d, 0.5, 200_000), 1)
+        log_f = np.log(2 / d) + np.log(rng.chisquare(K))
+        drift.append(log_f.mean())
+        step.append(log_f.std())
+    drift, step = np.array(drift), np.array(step)
+    assert np.all(drift < 0)
+    assert abs(np.polyfit(np.log(widths), np.log(step), 1)[0] + 0.5) < 0.05, step
+    assert abs(np.polyfit(np.log(widths), np.log(-drift), 1)[0] - drift_slope) < 0.1, drift
+    X0 = bn.simulate.cluster_outlier(N, 64)
+    var = 2 * bn.theory.alpha(N)
+    log_f = np.log([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1, 0] ** 2
+                    for _ in range(3000)])
+    se = log_f.std(ddof=1) / np.sqrt(len(log_f))
+    assert abs(log_f.mean() - drift[0]) < 3 * se, (log_f.mean(), drift[0], se)
+    assert abs(log_f.std() / step[0] - 1) < 0.1, (log_f.std(), step[0])
+
+
+@pytest.mark.parametrize("power", [3, pytest.param(1, marks=false(
+    "the outlier-cluster cosine after a small deviation psi is of order psi"))])
+def test_outlier_cosine_after_a_small_deviation_is_cubic(power):
+    """C4.17 (the Think! of section 4): cluster members whose centered vectors deviate by a
+    small angle ψ from antipodality to the outlier's come out of one wide RC + ReLU layer
+    (the package's wide map) with a cosine to the outlier of order ψ³: over members of
+    perturbed configurations (ψ from about 0.001 to 0.1), log cos against log ψ has slope
+    3 (± 0.1), and cos / ψ³ stays within 10% of 1/(3π) for ψ < 0.1."""
+    psi, after = [], []
+    for seed, noise in zip(range(7417, 7422), (3e-2, 1e-2, 3e-3, 1e-3, 3e-4)):
+        X = bn.simulate.cluster_outlier(N, noise=noise, rng=np.random.default_rng(seed))
+        G = X.T @ X
+        C = bn.metrics.cosines(bn.layers.recenter(X).T @ bn.layers.recenter(X))
+        psi.extend(np.pi - np.arccos(np.clip(C[:-1, -1], -1, 1)))
+        after.extend(bn.metrics.cosines(bn.meanfield.step(G))[:-1, -1])
+    psi, after = np.array(psi), np.array(after)
+    assert psi.min() < 0.003 and psi.max() > 0.05, (psi.min(), psi.max())
+    slope = np.polyfit(np.log(psi), np.log(after), 1)[0]
+    assert abs(slope - power) < 0.1, slope
+    small = psi < 0.1
+    assert np.all(np.abs(after[small] / psi[small] ** 3 * 3 * np.pi - 1) < 0.1)
+
+
 # -- C4.11: rescaling removes the outlier ----------------------------------------------------
 
 @pytest.fixture(scope="module")
