@@ -98,6 +98,35 @@ def test_checked_outputs_hold_no_values_at_rounding_level(notebook):
                             f"threshold they pass, e.g. f\"below 1e-12: {{err < 1e-12}}\"")
 
 
+_NAMED_PATH = re.compile(
+    r"`(?P<code>[\w./-]+\.(?:md|py|ipynb|txt|cfg|toml)|[\w.-]+/(?:[\w.-]+/)*)`"
+    r"|\]\((?!https?:|mailto:)(?P<link>[^)#\s]+)\)"
+    r"|(?<![\w./-])(?P<bare>[\w-]+\.md)\b")
+
+
+def test_every_file_a_lesson_names_exists(notebook):
+    """A lesson that cites a file (SOURCES.md, a test, a solution folder) cites one the
+    repository has: learners cannot open a file that is not there."""
+    path, nb = notebook
+    root = LESSONS.parent
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for match in _NAMED_PATH.finditer(_src(cell)):
+            name = match.group("code") or match.group("link") or match.group("bare")
+            candidates = [LESSONS / name, root / name]
+            assert any(c.exists() for c in candidates), (
+                f"{path.name} cell {i} names {name!r}, which is neither in lessons/ nor at the "
+                f"repository root")
+
+
+def test_the_file_check_sees_every_form():
+    text = "see `SOURCES.md`, [lesson 1](01_linear_networks.ipynb), `bnteach/x.py`, notes.md"
+    found = {m.group("code") or m.group("link") or m.group("bare")
+             for m in _NAMED_PATH.finditer(text)}
+    assert found == {"SOURCES.md", "01_linear_networks.ipynb", "bnteach/x.py", "notes.md"}
+
+
 def test_metadata_and_size(notebook):
     path, nb = notebook
     assert "widgets" not in nb["metadata"], f"{path.name}: stale widget state; {FIX}"
