@@ -120,13 +120,13 @@ def _explorer_latencies(make, repeats=2):
 
 def _explorer_factories():
     """Every explorer in bnteach.widgets, started as the lessons start it."""
-    from bnteach import simulate, widgets as bw
+    from bnteach import batches, simulate, widgets as bw
 
     lessons = {
         "network_explorer": lambda: bw.network_explorer(
             width=64, n=8, depth=100, components=("rc", "rs", "relu"), metric="mean |cosine|"),
         "layer_viewer": lambda: bw.layer_viewer(simulate.run(
-            simulate.random_batch(512, 16, rng=0), 300, rng=1), layer=60),
+            batches.gaussian(d=512, n=16, rng=0), 300, rng=1), layer=60),
         "variance_explorer": lambda: bw.variance_explorer(n=16, width=256, depth=50),
         "tree_explorer": lambda: bw.tree_explorer(n=16, m=4, fresh=16, layer=150),
     }

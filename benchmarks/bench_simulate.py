@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from bnteach import layers, simulate
+from bnteach import batches, layers, simulate
 
 
 def explicit_run(X0, depth, width, components, rng):
@@ -47,7 +47,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     components = ("rc", "relu")
-    X0 = simulate.random_batch(args.width, args.n, rng=0)
+    X0 = batches.gaussian(d=args.width, n=args.n, rng=0)
     fast = best_of(lambda: simulate.run(X0, args.depth, components=components, rng=1),
                    args.repeats)
     slow = best_of(lambda: explicit_run(X0, args.depth, args.width, components,

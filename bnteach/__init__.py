@@ -7,9 +7,12 @@ Nachum, Bondaschi, Gastpar and Khina, "Batch Normalization Decomposed" (arXiv
 
 Modules
 -------
-layers     the per-component maps: recenter, rescale, relu, bn_layer
+layers     the per-component maps: recenter, rescale, relu, bn_layer, centered_gram
+batches    every input batch, sizes keyword-only: gaussian(d=, n=), nearly_rank_one,
+           cluster_outlier, from_gram
+trajectory what a run records: Trajectory (grams per layer) and NetConfig
 simulate   finite-width random networks: run(...) -> Trajectory
-meanfield  the infinitely wide network, a map on Gram matrices
+meanfield  the infinitely wide network, a map on Gram matrices: run(...) -> Trajectory
 metrics    geometry from Gram matrices: cosines, ranks, gaps, outliers, describe
 theory     closed forms, each with its source
 tree       the course's branching-tree model (lesson 5)
@@ -36,10 +39,11 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 =========  ==========================================================
 """
 
-from bnteach import exercises, layers, meanfield, metrics, simulate, theory, tree
+from bnteach import (batches, exercises, layers, meanfield, metrics, simulate, theory,
+                     trajectory, tree)
 from bnteach.simulate import Trajectory, run
 
 __version__ = "0.1.0"
 
-__all__ = ["exercises", "layers", "meanfield", "metrics", "simulate", "theory", "tree", "Trajectory",
-           "run"]
+__all__ = ["batches", "exercises", "layers", "meanfield", "metrics", "simulate", "theory",
+           "trajectory", "tree", "Trajectory", "run"]

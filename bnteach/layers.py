@@ -23,7 +23,7 @@ import numpy as np
 
 from bnteach import _validation
 
-__all__ = ["recenter", "rescale", "relu", "bn_layer", "centering_matrix"]
+__all__ = ["recenter", "rescale", "relu", "bn_layer", "centering_matrix", "centered_gram"]
 
 
 def centering_matrix(n: int) -> np.ndarray:
@@ -50,6 +50,57 @@ def centering_matrix(n: int) -> np.ndarray:
     """
     n = _validation.check_int(n, "n", low=1)
     return np.eye(n) - 1.0 / n
+
+
+def centered_gram(G) -> np.ndarray:
+    """RC seen on the Gram matrix: ``P G P``, the Gram matrix of the recentered batch.
+
+    If ``G = X.T @ X``, then ``recenter(X) = X @ P`` has Gram matrix ``P G P``
+    (``P`` is symmetric). The wide network (:mod:`bnteach.meanfield`) applies RC
+    this way, and :func:`bnteach.metrics.centered_norms` reads its diagonal.
+    Computed without forming ``P``: subtract the column means, then the row means.
+
+    Parameters
+    ----------
+    G : array_like of shape (n, n)
+        A Gram matrix (any real square matrix is accepted: ``P G P`` is defined).
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+        ``P G P`` with ``P = I_n - 11ᵀ/n`` (:func:`centering_matrix`): every row and
+        every column sums to zero. Introduced in ``lessons/03_relu.ipynb``.
+
+    Raises
+    ------
+    ValueError
+        If ``G`` is not square or not finite, or centering overflows float64 (divide
+        ``G`` by a constant first).
+
+    Examples
+    --------
+    Two orthogonal unit vectors are ``±(e_0 − e_1)/2`` after recentering:
+
+    >>> print(centered_gram(np.eye(2)))
+    [[ 0.5 -0.5]
+     [-0.5  0.5]]
+    >>> G = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 1.0]])
+    >>> P = centering_matrix(3)
+    >>> print(np.allclose(centered_gram(G), P @ G @ P))
+    True
+    """
+    G = _validation.as_float_array(G, "G")
+    if G.ndim != 2 or G.shape[0] != G.shape[1] or G.shape[0] < 1:
+        raise ValueError(f"G must be a square matrix of shape (n, n), e.g. a Gram matrix "
+                         f"X.T @ X; got shape {G.shape}.")
+    _validation.check_finite(G, "G")
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = _centered_gram(G)
+    if not np.all(np.isfinite(C)):
+        raise ValueError("centering G overflows float64: its entries are too large (near "
+                         "1e308). Divide G by a constant first; angles and norm ratios do not "
+                         "depend on the scale.")
+    return C
 
 
 def recenter(Z) -> np.ndarray:
@@ -223,6 +274,11 @@ def _check_overflow(out: np.ndarray, name: str, what: str) -> np.ndarray:
 
 def _recenter(Z: np.ndarray) -> np.ndarray:
     return Z - Z.mean(axis=1, keepdims=True)
+
+
+def _centered_gram(G: np.ndarray) -> np.ndarray:
+    C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
+    return C - C.mean(axis=1, keepdims=True)
 
 
 def _rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnteach import _validation
+from bnteach import _validation, layers
+from bnteach.trajectory import NetConfig, Trajectory
 
 __all__ = ["step", "run"]
 
@@ -76,8 +77,7 @@ def _step(G: np.ndarray, components: tuple[str, ...], weight_var: float) -> np.n
     """One layer on a trusted Gram matrix; the raw (unnormalized) next Gram per neuron."""
     C = weight_var * G
     if "rc" in components:
-        C = C - C.mean(axis=0, keepdims=True)      # P C P, with P symmetric
-        C = C - C.mean(axis=1, keepdims=True)
+        C = layers.centered_gram(C)                # P C P
     nonlin = components[-1]
     if nonlin == "relu":
         return _relu_kernel(C)
@@ -97,8 +97,7 @@ def _check_input(G0, components, weight_var, name):
     if np.trace(unit) <= 0:
         raise ValueError(f"{name} is all zeros: the batch has no direction to follow.")
     if "rc" in components:
-        centered = unit - unit.mean(axis=0, keepdims=True)
-        centered = centered - centered.mean(axis=1, keepdims=True)
+        centered = layers.centered_gram(unit)
         if np.trace(centered) <= 1e-12 * np.trace(unit):
             raise ValueError(f"{name} describes a batch of identical samples: recentering maps "
                              f"it to zero. Give the samples different directions or norms.")
@@ -159,8 +158,12 @@ def step(G, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray
     return K if components[-1] == "tanh" else _normalize(K)
 
 
-def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -> np.ndarray:
+def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -> Trajectory:
     """Iterate :func:`step` ``depth`` times: the wide-limit counterpart of ``simulate.run``.
+
+    Returns the same :class:`~bnteach.trajectory.Trajectory` record as
+    :func:`bnteach.simulate.run`, with no width (``config.width is None``), so that
+    :func:`bnteach.metrics.describe`, the plots and the widgets take either.
 
     Parameters
     ----------
@@ -175,20 +178,27 @@ def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -
 
     Returns
     -------
-    ndarray of shape (depth + 1, n, n)
-        ``grams[0]`` is ``G0`` and ``grams[l]`` the Gram matrix after ``l`` layers,
-        every one scaled to trace n (the angles and norm ratios are unchanged), like
-        ``bnteach.simulate.Trajectory.grams``.
+    Trajectory
+        The same record as :func:`bnteach.simulate.run` returns
+        (:class:`bnteach.trajectory.Trajectory`), without a width:
+        ``grams`` of shape ``(depth + 1, n, n)``, where ``grams[0]`` is ``G0`` and
+        ``grams[l]`` the Gram matrix after ``l`` layers, every one scaled to trace n
+        (the angles and norm ratios are unchanged); ``config.width`` and
+        ``config.d_in`` are ``None`` (the wide limit) and ``log_scale`` is ``None``.
 
     Examples
     --------
     >>> from bnteach import meanfield, metrics
     >>> import numpy as np
-    >>> grams = meanfield.run(np.eye(8), depth=1)
-    >>> round(float(metrics.cosines(grams[1])[0, 1]), 4)   # kappa(8)
+    >>> traj = meanfield.run(np.eye(8), depth=1)
+    >>> traj
+    Trajectory(components=('rc', 'relu'), width=None, n=8, depth=1, weights='gaussian',
+               weight_var=2.0, seed=None)
+    >>> print(f"{metrics.cosines(traj.grams[1])[0, 1]:.4f}")   # kappa(8)
     0.2501
     """
-    G0, components, weight_var = _check_input(G0, components, weight_var, "G0")
+    G0, components, used_var = _check_input(G0, components, weight_var, "G0")
+    weight_var = float(weight_var)          # as given (checked above), for the record
     depth = _validation.check_int(depth, "depth", low=0)
     n = len(G0)
     if (depth + 1) * n * n > MAX_ENTRIES:
@@ -200,10 +210,12 @@ def run(G0, depth: int, components=("rc", "relu"), *, weight_var: float = 2.0) -
     grams[0] = _normalize(G0)
     G = G0
     for layer in range(1, depth + 1):
-        K = _step(G, components, weight_var)
+        K = _step(G, components, used_var)
         if np.trace(K) <= 0:
             raise ValueError(f"layer {layer} maps the batch G0 to zero (every pre-activation "
                              f"<= 0).")
         grams[layer] = _normalize(K)
         G = K if components[-1] == "tanh" else grams[layer]
-    return grams
+    config = NetConfig(width=None, d_in=None, n=n, depth=depth, components=components,
+                       weights="gaussian", weight_var=weight_var)
+    return Trajectory(grams, None, config)

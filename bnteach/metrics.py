@@ -2,8 +2,8 @@
 
 Everything here takes a Gram matrix ``G = X.T @ X`` of shape ``(n, n)`` (make one
 with :func:`gram`), so the same function applies to a representation, to each
-entry of ``Trajectory.grams`` from :mod:`bnteach.simulate` and to the wide-limit
-output of :mod:`bnteach.meanfield`. Angles and norm ratios do not depend on the
+entry of ``Trajectory.grams``, from :mod:`bnteach.simulate` or from the wide limit
+:mod:`bnteach.meanfield`. Angles and norm ratios do not depend on the
 overall scale of ``G``. :func:`per_layer` applies any of them along depth.
 
 * :func:`cosines`: pairwise cosines ``C_ij = G_ij / sqrt(G_ii G_jj)``;
@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bnteach import _validation
+from bnteach import _validation, layers
+from bnteach.trajectory import Trajectory
 
 __all__ = ["gram", "cosines", "numerical_rank", "soft_rank", "orthogonality_gap", "cosine_spread",
            "OutlierStats", "outlier_stats", "centered_norms", "cluster_spread", "active_counts",
@@ -339,8 +340,7 @@ def centered_norms(G) -> np.ndarray:
     array([0.866, 0.866, 0.866, 0.866])
     """
     G, k = _validation.scale_out(_validation.check_gram(G), even=True)  # k even: exact sqrt
-    C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
-    C = C - C.mean(axis=1, keepdims=True)
+    C = layers.centered_gram(G)                  # P G P
     return np.ldexp(np.sqrt(np.clip(np.diag(C), 0.0, None)), k // 2)
 
 
@@ -426,7 +426,8 @@ def per_layer(metric, grams, *, errors="raise") -> np.ndarray:
     metric : callable
         A function of one Gram matrix returning a number or k numbers.
     grams : array_like of shape (depth + 1, n, n)
-        E.g. ``Trajectory.grams`` or the output of :func:`bnteach.meanfield.run`.
+        E.g. ``traj.grams`` of a run of :func:`bnteach.simulate.run` or
+        :func:`bnteach.meanfield.run`.
     errors : {"raise", "nan"}
         What a layer whose matrix the metric refuses (``ValueError``, e.g. a sample of
         zero norm has no angle) gives: ``"raise"`` names the layer and re-raises;
@@ -508,9 +509,10 @@ def describe(traj, layer: int = -1) -> str:
 
     Parameters
     ----------
-    traj : Trajectory or array_like of shape (depth + 1, n, n)
-        A :class:`bnteach.simulate.Trajectory`, or an array of Gram matrices (e.g.
-        from :func:`bnteach.meanfield.run`, which is labelled "wide limit").
+    traj : Trajectory
+        What :func:`bnteach.simulate.run` or :func:`bnteach.meanfield.run` returned
+        (the wide limit, ``config.width is None``, is labelled "wide limit"). A bare
+        array of Gram matrices is refused: the label comes from ``traj.config``.
     layer : int, default -1
         The layer to describe, ``-depth - 1 <= layer <= depth``; negative counts from
         the end.
@@ -520,6 +522,11 @@ def describe(traj, layer: int = -1) -> str:
     str
         One sentence, ending with a full stop.
 
+    Raises
+    ------
+    TypeError
+        If ``traj`` is not a :class:`~bnteach.trajectory.Trajectory`.
+
     Examples
     --------
     >>> from bnteach import meanfield, theory
@@ -527,12 +534,13 @@ def describe(traj, layer: int = -1) -> str:
     wide limit, batch 8, layer 3 of 3: soft rank 1.28; rank 2; mean cosine +0.750; largest
     sample #7 at 7.00x the others' mean norm, max |cos| to them 0.000.
     """
-    grams = getattr(traj, "grams", traj)
-    grams = _validation.as_float_array(grams, "traj.grams")
-    if grams.ndim != 3 or grams.shape[1] != grams.shape[2]:
-        raise ValueError(f"describe needs a Trajectory or an array of Gram matrices of shape "
-                         f"(depth + 1, n, n); got shape {grams.shape}. Pass what "
-                         f"simulate.run or meanfield.run returned as traj.")
+    if not isinstance(traj, Trajectory):
+        what = _validation.describe_value(traj)
+        hint = (" Pass the Trajectory itself (describe(traj), not describe(traj.grams))."
+                if isinstance(traj, np.ndarray) else "")
+        raise TypeError(f"describe needs a Trajectory, what bnteach.simulate.run or "
+                        f"bnteach.meanfield.run returns, as traj; got {what}.{hint}")
+    grams = traj.grams
     depth = len(grams) - 1
     layer = _validation.check_int(layer, "layer", low=-depth - 1, high=depth) % (depth + 1)
     G = _validation.scale_out(_validation.check_gram(grams[layer], f"traj.grams[{layer}]"),
@@ -540,8 +548,8 @@ def describe(traj, layer: int = -1) -> str:
     if not np.any(G):
         raise ValueError(f"traj.grams[{layer}] is all zeros: the batch spans nothing to describe.")
     n = len(G)
-    config = getattr(traj, "config", None)
-    if config is None:
+    config = traj.config
+    if config.width is None:
         head = f"wide limit, batch {n}"
     else:
         head = f"{format_components(config.components)}, width {config.width}, batch {n}"

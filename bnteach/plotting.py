@@ -127,8 +127,8 @@ def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: b
     Examples
     --------
     >>> from bnteach import meanfield, metrics
-    >>> grams = meanfield.run(np.eye(8), depth=20, components=("linear",))
-    >>> ax = plot_depth({"soft rank": metrics.per_layer(metrics.soft_rank, grams)},
+    >>> traj = meanfield.run(np.eye(8), depth=20, components=("linear",))
+    >>> ax = plot_depth({"soft rank": metrics.per_layer(metrics.soft_rank, traj.grams)},
     ...                 ylabel="soft rank")
     >>> ax.get_xlabel(), len(ax.lines)
     ('depth (layer)', 1)

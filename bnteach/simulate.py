@@ -22,154 +22,18 @@ layer; for uniform weights the explicit weight matrices are used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from bnteach import _validation, layers
+from bnteach.trajectory import NetConfig, Trajectory
 
-__all__ = ["NetConfig", "Trajectory", "run", "random_batch", "batch_from_gram", "nearly_rank_one",
-           "cluster_outlier"]
+__all__ = ["NetConfig", "Trajectory", "run"]
 
 #: Refuse runs with more than this many multiply-adds' worth of work (depth × width × n).
 MAX_WORK = 10 ** 9
 #: Refuse ``keep="reps"`` above this many bytes.
 MAX_REPS_BYTES = 256 * 2 ** 20
 _TINY = np.finfo(np.float64).tiny
-
-
-@dataclass(frozen=True)
-class NetConfig:
-    """The network a :class:`Trajectory` came from (a frozen record; :func:`run` fills it).
-
-    Attributes
-    ----------
-    width : int
-        Neurons per layer, ``d``.
-    d_in : int
-        Width of the input batch ``X0``.
-    n : int
-        Batch size.
-    depth : int
-        Number of layers.
-    components : tuple of str
-        Canonical, e.g. ``("rc", "relu")`` or ``("rc", "rs", "linear")``: any of
-        ``"rc"``, ``"rs"`` in that order, then the non-linearity.
-    weights : str
-        ``"gaussian"`` or ``"uniform"``.
-    weight_var : float
-        Weight variance times fan-in (2.0 = He initialization).
-    """
-
-    width: int                    #: neurons per layer, d
-    d_in: int                     #: width of the input batch X0
-    n: int                        #: batch size
-    depth: int                    #: number of layers
-    components: tuple[str, ...]   #: canonical, e.g. ("rc", "relu") or ("rc", "rs", "linear")
-    weights: str                  #: "gaussian" or "uniform"
-    weight_var: float             #: weight variance times fan-in (2.0 = He initialization)
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """What a run of :func:`run` recorded; arrays are read-only.
-
-    Attributes
-    ----------
-    grams : ndarray of shape (depth + 1, n, n)
-        ``grams[0]`` is ``X0.T @ X0`` and ``grams[l]`` the Gram matrix after ``l``
-        layers, each scaled to trace n.
-    log_scale : ndarray of shape (depth + 1,)
-        Natural log of the factor removed from each layer's representation by that
-        scaling: the raw network's Gram matrix at layer ``l`` is
-        ``exp(2 * log_scale[l]) * grams[l]``. See :meth:`raw_norms`.
-    config : NetConfig
-        The network: width, input width, batch, depth, components, weights.
-    seed : int or None
-        The integer seed passed as ``rng``, if one was.
-    reps : ndarray of shape (depth, width, n) or None
-        With ``keep="reps"``: the representations after layers 1..depth, scaled like
-        ``grams`` (for tanh, unscaled: tanh is bounded and scale-sensitive).
-    """
-
-    grams: np.ndarray
-    log_scale: np.ndarray
-    config: NetConfig
-    seed: int | None = None
-    reps: np.ndarray | None = field(default=None, repr=False)
-
-    def __post_init__(self):
-        for arr in (self.grams, self.log_scale, self.reps):
-            if arr is not None:
-                arr.setflags(write=False)  # frozen blocks rebinding; this blocks writes
-
-    def raw_norms(self) -> np.ndarray:
-        """Norms of every sample at every layer of the raw (never renormalized) network.
-
-        Lesson 4 uses them to show that weights of variance ``2α/d`` keep the
-        cluster+outlier norms fixed in expectation.
-
-        Returns
-        -------
-        ndarray of shape (depth + 1, n)
-            ``exp(log_scale[l]) * sqrt(diag(grams[l]))``: row ``l`` holds the sample norms
-            after ``l`` layers.
-        """
-        diag = np.sqrt(np.einsum("lii->li", self.grams))
-        return np.exp(self.log_scale)[:, None] * diag
-
-    def __repr__(self) -> str:
-        c = self.config
-        return (f"Trajectory(components={c.components}, width={c.width}, n={c.n}, "
-                f"depth={c.depth}, weights={c.weights!r}, weight_var={c.weight_var}, "
-                f"seed={self.seed})")
-
-
-def batch_from_gram(G, *, width=None) -> np.ndarray:
-    """A representation ``X`` whose Gram matrix ``X.T @ X`` is ``G``.
-
-    Built from the eigendecomposition of ``G``: one row per positive eigenvalue
-    (those above 1e-12 of the largest), padded with zero rows to ``width``. Use it
-    to start a network from a prescribed geometry, e.g.
-    ``batch_from_gram(theory.invariant_gram(16))``. Identical samples in ``G``
-    (equal columns) come out exactly identical.
-
-    Parameters
-    ----------
-    G : array_like of shape (n, n)
-        A Gram matrix (symmetric positive semidefinite).
-    width : int, optional
-        Number of rows of ``X``, at least the rank of ``G``; default ``n``.
-
-    Returns
-    -------
-    ndarray of shape (width, n)
-        ``X``, samples as columns, with ``X.T @ X == G`` up to rounding.
-
-    Examples
-    --------
-    >>> from bnteach import metrics, theory
-    >>> G = theory.invariant_gram(4)
-    >>> X = batch_from_gram(G, width=10)
-    >>> X.shape, np.allclose(metrics.gram(X), G)
-    ((10, 4), True)
-    """
-    # Factor G times an exact power of two 2**-k (k even), then scale X back by 2**(k/2):
-    # entries of G near 1e308 or 1e-308 would otherwise overflow or underflow in eigh.
-    G, k = _validation.scale_out(_validation.check_gram(G), even=True)
-    n = len(G)
-    # Identical samples have identical Gram columns: factor the distinct ones, then copy,
-    # so that they come out bitwise identical (RS amplifies even rounding differences).
-    _, first, inverse = np.unique(G, axis=1, return_index=True, return_inverse=True)
-    eig, vec = np.linalg.eigh(G[np.ix_(first, first)])
-    keep = eig > 1e-12 * max(eig[-1], 0.0)
-    X = (vec[:, keep] * np.sqrt(eig[keep])).T[:, inverse.ravel()]  # (r, n): XᵀX = G
-    X = np.ldexp(X, k // 2)
-    width = n if width is None else _validation.check_int(width, "width", low=1)
-    if width < len(X):
-        raise ValueError(f"The 'width' parameter must be at least the rank of G ({len(X)}) to "
-                         f"hold the batch; got {width}.")
-    return np.vstack([X, np.zeros((width - len(X), n))])
 
 
 def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
@@ -248,8 +112,8 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
 
     Examples
     --------
-    >>> from bnteach import simulate
-    >>> X0 = simulate.random_batch(64, 8, rng=0)      # d_in = 64, n = 8
+    >>> from bnteach import batches, simulate
+    >>> X0 = batches.gaussian(d=64, n=8, rng=0)       # d_in = 64, n = 8
     >>> traj = simulate.run(X0, depth=10, rng=0)
     >>> traj.grams.shape, traj.config.components
     ((11, 8, 8), ('rc', 'relu'))
@@ -321,128 +185,3 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
             reps[layer - 1] = X
     config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
     return Trajectory(grams, log_scale, config, seed, reps)
-
-
-def random_batch(d, n, *, rank=None, rng=None) -> np.ndarray:
-    """A random input batch: i.i.d. standard Gaussian entries.
-
-    Parameters
-    ----------
-    d, n : int
-        Width and batch size (``d >= 1``, ``n >= 2``).
-    rank : int, optional
-        If given, the samples lie in a random ``rank``-dimensional subspace
-        (``1 <= rank <= min(d, n)``): a low-dimensional input, from which structure
-        emerges fastest.
-    rng : None, int or numpy.random.Generator
-        Source of randomness; an int is a seed.
-
-    Returns
-    -------
-    ndarray of shape (d, n)
-        ``X0``, samples as columns. For large ``d`` the samples are nearly orthogonal
-        with nearly equal norms.
-
-    Examples
-    --------
-    >>> from bnteach import metrics
-    >>> X0 = random_batch(64, 8, rank=2, rng=0)
-    >>> X0.shape, metrics.numerical_rank(metrics.gram(X0))
-    ((64, 8), 2)
-    """
-    d = _validation.check_int(d, "d", low=1)
-    n = _validation.check_int(n, "n", low=2)
-    rng = _validation.as_generator(rng)
-    if rank is None:
-        return rng.standard_normal((d, n))
-    rank = _validation.check_int(rank, "rank", low=1, high=min(d, n))
-    basis = rng.standard_normal((d, rank)) / np.sqrt(rank)
-    return basis @ rng.standard_normal((rank, n))            # (d, r) @ (r, n)
-
-
-def nearly_rank_one(d, n, *, eps=1e-6) -> np.ndarray:
-    """A batch that is almost on one line: Daneshmand et al. (2021)'s input.
-
-    The first sample is ``e_1``, and every sample ``j`` also gets ``eps`` in its own
-    coordinate ``j mod d``: singular values 1 and about ``eps``. Deterministic. Their
-    Fig. 2a starts rescaled linear networks from it to show the batch becoming
-    orthogonal (lesson 1, ``lessons/01_linear_networks.ipynb``).
-
-    Parameters
-    ----------
-    d, n : int
-        Width and batch size (``d >= 1``, ``n >= 2``).
-    eps : float, default 1e-6
-        The small entries, ``> 0``.
-
-    Returns
-    -------
-    ndarray of shape (d, n)
-        ``X0``, samples as columns.
-
-    Examples
-    --------
-    >>> nearly_rank_one(3, 4, eps=0.1)
-    array([[1.1, 0. , 0. , 0.1],
-           [0. , 0.1, 0. , 0. ],
-           [0. , 0. , 0.1, 0. ]])
-    """
-    d = _validation.check_int(d, "d", low=1)
-    n = _validation.check_int(n, "n", low=2)
-    eps = _validation.check_real(eps, "eps", low=0.0, strict=True)
-    X = np.zeros((d, n))
-    X[0, 0] = 1.0
-    X[np.arange(n) % d, np.arange(n)] += eps
-    return X
-
-
-def cluster_outlier(n, d=None, *, noise=0.0, rng=None) -> np.ndarray:
-    """The cluster+outlier batch, optionally with the cluster perturbed.
-
-    Samples ``0 .. n−2`` are the unit vector ``e_0`` (the cluster); sample ``n−1`` is
-    ``(n−1) e_1`` (the outlier: orthogonal, ``n − 1`` times longer). Its Gram matrix is
-    :func:`bnteach.theory.invariant_gram` up to scale. With ``noise > 0`` every
-    cluster sample gets ``noise`` times independent standard Gaussian entries in the
-    coordinates ``2 .. d−1``, orthogonal to both ``e_0`` and ``e_1``: the perturbation
-    whose growth per layer is α(n) in the wide RC+ReLU network (lesson 4,
-    ``lessons/04_clustering.ipynb``; derived in this course, checked numerically).
-
-    Parameters
-    ----------
-    n : int
-        Batch size, ``n >= 2``.
-    d : int, optional
-        Width, default ``n + 2``; at least 2, and at least 3 with noise.
-    noise : float, default 0.0
-        Standard deviation of the perturbation of the cluster, ``>= 0``.
-    rng : None, int or numpy.random.Generator
-        Used only when ``noise > 0``.
-
-    Returns
-    -------
-    ndarray of shape (d, n)
-        ``X0``, samples as columns.
-
-    Examples
-    --------
-    >>> cluster_outlier(4)
-    array([[1., 1., 1., 0.],
-           [0., 0., 0., 3.],
-           [0., 0., 0., 0.],
-           [0., 0., 0., 0.],
-           [0., 0., 0., 0.],
-           [0., 0., 0., 0.]])
-    """
-    n = _validation.check_int(n, "n", low=2)
-    noise = _validation.check_real(noise, "noise", low=0.0)
-    d = n + 2 if d is None else _validation.check_int(d, "d", low=3 if noise else 2)
-    X = np.zeros((d, n))
-    X[0, :-1] = 1.0
-    X[1, -1] = n - 1.0
-    if noise:
-        with np.errstate(over="ignore"):
-            X[2:, :-1] = noise * _validation.as_generator(rng).standard_normal((d - 2, n - 1))
-        if not np.all(np.isfinite(X)):
-            raise ValueError(f"The 'noise' parameter is too large: noise times a Gaussian "
-                             f"overflows float64; got {noise!r}.")
-    return X

@@ -241,7 +241,7 @@ def invariant_gram(n, *, outlier: int | None = None) -> np.ndarray:
     -------
     ndarray of shape (n, n)
         The Gram matrix ``G``, scaled to ``trace(G) = n``.
-        :func:`bnteach.simulate.cluster_outlier` gives a batch ``X`` of shape ``(d, n)``
+        :func:`bnteach.batches.cluster_outlier` gives a batch ``X`` of shape ``(d, n)``
         with this Gram matrix up to scale.
 
     Notes

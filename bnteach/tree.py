@@ -264,7 +264,7 @@ def tree_run(cosines, depth: int) -> np.ndarray:
     depth = _validation.check_int(depth, "depth", low=0)
     G0 = tree_gram(cosines)
     try:
-        grams = meanfield.run(G0, depth)
+        grams = meanfield.run(G0, depth).grams
     except ValueError as err:       # e.g. all cosines 1: identical samples; in the caller's terms
         raise ValueError(f"cosines {np.asarray(cosines, dtype=float).tolist()}: {err}") from None
     return np.array([tree_cosines(G, check=False) for G in grams])
@@ -378,8 +378,8 @@ def branching_history(grams, threshold: float = 0.45) -> list[list[tuple[int, ..
     Parameters
     ----------
     grams : array_like of shape (depth + 1, n, n)
-        A Gram matrix per layer, e.g. ``Trajectory.grams`` or the output of
-        :func:`bnteach.meanfield.run`.
+        A Gram matrix per layer, e.g. ``traj.grams`` of a run of
+        :func:`bnteach.simulate.run` or :func:`bnteach.meanfield.run`.
     threshold : float, default 0.45
         As in :func:`groups`.
 
@@ -395,8 +395,8 @@ def branching_history(grams, threshold: float = 0.45) -> list[list[tuple[int, ..
     while, then unfolds completely:
 
     >>> from bnteach import meanfield
-    >>> grams = meanfield.run(split_gram(8, 4, rng=0), depth=60)
-    >>> history = branching_history(grams)
+    >>> traj = meanfield.run(split_gram(8, 4, rng=0), depth=60)
+    >>> history = branching_history(traj.grams)
     >>> [len(partition) for partition in history[::10]]
     [2, 2, 2, 8, 8, 8, 8]
     """

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bnteach import meanfield, metrics, plotting, simulate, theory, tree
+from bnteach import batches, meanfield, metrics, plotting, simulate, theory, tree
 
 __all__ = ["network_explorer", "layer_viewer", "variance_explorer", "tree_explorer",
            "METRICS", "INPUTS", "SCALINGS"]
@@ -47,10 +47,10 @@ MAX_SEED = 10 ** 6
 
 #: The input batches the explorer offers: label -> function of (width, n, seed).
 INPUTS = {
-    "Gaussian": lambda d, n, seed: simulate.random_batch(d, n, rng=seed),
-    "nearly rank one": lambda d, n, seed: simulate.nearly_rank_one(d, n),
-    "low-dimensional (rank 2)": lambda d, n, seed: simulate.random_batch(d, n, rank=min(2, d),
-                                                                         rng=seed),
+    "Gaussian": lambda d, n, seed: batches.gaussian(d=d, n=n, rng=seed),
+    "nearly rank one": lambda d, n, seed: batches.nearly_rank_one(d=d, n=n),
+    "low-dimensional (rank 2)": lambda d, n, seed: batches.gaussian(d=d, n=n, rank=min(2, d),
+                                                                    rng=seed),
 }
 
 
@@ -200,7 +200,7 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
     Parameters
     ----------
     traj : bnteach.simulate.Trajectory
-        E.g. ``bn.run(X0, 300)``.
+        E.g. ``bn.run(X0, 300)``, or the wide limit ``bn.meanfield.run(G0, 300)``.
     layer : int, optional
         Starting layer, default the last.
 
@@ -211,10 +211,11 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
     """
     from bnteach import _validation
 
-    grams = getattr(traj, "grams", None)
-    if grams is None or getattr(traj, "config", None) is None:
-        raise TypeError(f"layer_viewer needs a Trajectory from bnteach.simulate.run; got "
-                        f"{type(traj).__name__}.")
+    if not isinstance(traj, simulate.Trajectory):
+        raise TypeError(f"layer_viewer needs a Trajectory, what bnteach.simulate.run or "
+                        f"bnteach.meanfield.run returns; got {type(traj).__name__}. Pass the "
+                        f"Trajectory itself, not traj.grams.")
+    grams = traj.grams
     depth = len(grams) - 1
     layer = depth if layer is None else _validation.check_int(layer, "layer", low=0, high=depth)
     try:
@@ -268,7 +269,7 @@ VARIANCE_WIDTHS = [64, 256, 1024, 4096]
 @functools.lru_cache(maxsize=64)
 def _raw_norms(n: int, width: int, depth: int, scaling: str, seed: int, runs: int):
     """Raw norms (runs, depth + 1, n) of RC+ReLU runs from the cluster+outlier batch."""
-    X0 = simulate.cluster_outlier(n, width)
+    X0 = batches.cluster_outlier(n=n, d=width)
     rng = np.random.default_rng(seed)
     factor = SCALINGS[scaling](n)
     return np.array([simulate.run(X0, depth, weight_var=2.0 * factor, rng=rng).raw_norms()
@@ -281,7 +282,7 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
 
     Starts RC+ReLU networks (``runs`` of them, input width = width) from ``n − 1``
     unit vectors and one orthogonal vector of norm ``n − 1``
-    (:func:`bnteach.simulate.cluster_outlier`), and plots the raw norms of the
+    (:func:`bnteach.batches.cluster_outlier`), and plots the raw norms of the
     cluster and of the outlier divided by ``n − 1``, against depth. With weights of
     variance ``2α/d`` both stay at 1 in expectation; any other scaling makes them
     drift geometrically (derived in this course, checked numerically; lesson 4).
@@ -360,8 +361,8 @@ TREE_DEPTH = 400
 def _split_run(n: int, m: int, fresh: int, seed: int):
     """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram), and
     the groups at every layer, so that moving the layer slider computes nothing."""
-    grams = meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
-    return grams, tree.branching_history(grams)
+    traj = meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+    return traj, tree.branching_history(traj.grams)
 
 
 def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
@@ -407,19 +408,19 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
                                  description="small group m (samples)", style=wide)
 
     def show(m, fresh, seed, layer):
-        grams, groups = _split_run(n, m, fresh, seed)
+        traj, groups = _split_run(n, m, fresh, seed)
         shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
         history = [groups[i] for i in shown]
         with plotting.style():
             fig, (left, right) = _two_panels(1.4, 1)
             plotting.plot_branching(history, layers=shown, ax=left)
             left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
-            plotting.plot_cosines(metrics.cosines(grams[layer]), ax=right,
+            plotting.plot_cosines(metrics.cosines(traj.grams[layer]), ax=right,
                                   title=f"cosines at layer {layer}")
             plt.show()
         sizes = sorted((len(g) for g in history[-1]), reverse=True)
         summary = (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
-                   f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(grams, layer))
+                   f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(traj, layer))
         print(summary)
         return summary
 

@@ -19,14 +19,17 @@ PACKAGE = REPO / "bnteach"
 # module of bnteach/ must be listed: the compute layer (numpy only), the exercises (on the
 # compute layer), plotting, widgets and the command line. The maintainers' tools are not in
 # the package (the repository's tools/ folder, never shipped).
-CORE = {"_validation", "layers", "theory", "meanfield", "metrics", "simulate", "tree"}
+CORE = {"_validation", "layers", "batches", "trajectory", "theory", "meanfield", "metrics", "simulate",
+        "tree"}
 ALLOWED = {
     "_validation": set(),
     "layers": {"_validation"},
     "theory": {"_validation", "layers"},
-    "meanfield": {"_validation", "layers"},
-    "metrics": {"_validation"},
-    "simulate": {"_validation", "layers"},
+    "meanfield": {"_validation", "layers", "trajectory"},
+    "metrics": {"_validation", "layers", "trajectory"},
+    "batches": {"_validation"},
+    "trajectory": set(),
+    "simulate": {"_validation", "layers", "trajectory"},
     "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate"},
     "exercises.harness": set(),
     **{f"exercises.lesson{k}": CORE | {"exercises.harness"} for k in range(1, 6)},

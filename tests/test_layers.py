@@ -56,6 +56,32 @@ def test_recenter_is_right_multiplication_by_P(rng, d, n):
 # -- recenter, rescale, relu ----------------------------------------------------------------
 
 @pytest.mark.parametrize("d, n", SHAPES)
+def test_centered_gram_is_the_gram_of_the_recentered_batch(rng, d, n):
+    """P G P, written once: the Gram matrix of recenter(X), and P @ G @ P by the oracle."""
+    X = rng.standard_normal((d, n)) + rng.standard_normal((d, 1))
+    G = X.T @ X
+    P = layers.centering_matrix(n)
+    Xc = layers.recenter(X)
+    np.testing.assert_allclose(layers.centered_gram(G), Xc.T @ Xc, atol=TOL["exact"] * n * d)
+    np.testing.assert_allclose(layers.centered_gram(G), P @ G @ P, atol=TOL["exact"] * n * d)
+    assert layers.centered_gram(G) is not G
+    np.testing.assert_array_equal(G, X.T @ X)                   # the input is untouched
+
+
+@pytest.mark.parametrize("G, message", [
+    (np.ones((2, 3)), r"G must be a square matrix of shape \(n, n\), e\.g\. a Gram matrix "
+                      r"X\.T @ X; got shape \(2, 3\)\."),
+    (np.ones(3), r"G must be a square matrix .*got shape \(3,\)\."),
+    (np.array([[1.0, np.nan], [np.nan, 1.0]]), r"G must be finite; entry \(0, 1\) is nan"),
+    (np.full((2, 2), 1.7e308) * np.array([[1, 1], [1, 0]]),
+     r"centering G overflows float64.*Divide G by a constant first"),
+])
+def test_centered_gram_refuses_with_the_fix(G, message):
+    with pytest.raises(ValueError, match=message):
+        layers.centered_gram(G)
+
+
+@pytest.mark.parametrize("d, n", SHAPES)
 def test_recenter_gives_zero_row_means(rng, d, n):
     Z = rng.standard_normal((d, n)) + 3.0
     np.testing.assert_allclose(layers.recenter(Z).mean(axis=1), 0.0, atol=TOL["exact"])

@@ -22,7 +22,7 @@ def _equiangular(n, c):
 
 @pytest.mark.parametrize("n", [2, 3, 4, 8, 16, 32, 64])
 def test_one_step_on_an_orthogonal_batch_gives_kappa(n):
-    grams = meanfield.run(np.eye(n), 1)
+    grams = meanfield.run(np.eye(n), 1).grams
     C = metrics.cosines(grams[1])
     np.testing.assert_allclose(C[~np.eye(n, dtype=bool)], theory.kappa(n), atol=TOL["exact"])
 
@@ -38,7 +38,7 @@ def test_any_equiangular_batch_goes_to_kappa_in_one_step(n, c):
 def test_kappa_equiangular_gram_is_a_fixed_point(n):
     G = _equiangular(n, theory.kappa(n))
     np.testing.assert_allclose(meanfield.step(G), G, atol=TOL["exact"])
-    np.testing.assert_allclose(meanfield.run(G, 5)[-1], G, atol=TOL["exact"])
+    np.testing.assert_allclose(meanfield.run(G, 5).grams[-1], G, atol=TOL["exact"])
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 8, 16, 32])
@@ -97,15 +97,20 @@ def test_weight_var_matters_for_tanh(rng):
 def test_run_shape_and_traces(rng, components, depth):
     n = 5
     G0 = 3.0 * metrics.gram(rng.standard_normal((8, n)))
-    grams = meanfield.run(G0, depth, components)
-    assert grams.shape == (depth + 1, n, n)
+    traj = meanfield.run(G0, depth, components)
+    assert isinstance(traj, simulate.Trajectory) and traj.log_scale is None
+    assert traj.config == simulate.NetConfig(width=None, d_in=None, n=n, depth=depth,
+                                             components=components, weights="gaussian",
+                                             weight_var=2.0)
+    grams = traj.grams
+    assert grams.shape == (depth + 1, n, n) and not grams.flags.writeable
     np.testing.assert_allclose(np.trace(grams, axis1=1, axis2=2), n, rtol=TOL["exact"])
     np.testing.assert_allclose(grams[0], G0 * (n / np.trace(G0)), rtol=TOL["exact"])
 
 
 def test_run_chains_steps(rng):
     G0 = metrics.gram(rng.standard_normal((8, 5)))
-    grams = meanfield.run(G0, 4)
+    grams = meanfield.run(G0, 4).grams
     G = G0
     for layer in range(1, 5):
         G = meanfield.step(G)
@@ -115,7 +120,9 @@ def test_run_chains_steps(rng):
 def test_run_chains_unnormalized_tanh_steps(rng):
     """For tanh, step returns the raw per-neuron Gram, and run feeds that to the next layer."""
     G0 = metrics.gram(rng.standard_normal((8, 4))) / 8
-    grams = meanfield.run(G0, 3, ("tanh",), weight_var=1.5)
+    traj = meanfield.run(G0, 3, ("tanh",), weight_var=1.5)
+    assert traj.config.weight_var == 1.5
+    grams = traj.grams
     K = G0
     for layer in range(1, 4):
         K = meanfield.step(K, ("tanh",), weight_var=1.5)
@@ -184,3 +191,23 @@ def test_step_matches_wide_simulation(components):
 def test_run_refuses_to_store_too_much():
     with pytest.raises(ValueError, match=r"run: depth 10000000 with a batch of 4 would store"):
         meanfield.run(np.eye(4), 10 ** 7)
+
+
+def test_run_returns_a_trajectory_without_width():
+    """One record for both runs: the wide limit has no width and no raw scale."""
+    traj = meanfield.run(np.eye(4), 2)
+    assert repr(traj) == ("Trajectory(components=('rc', 'relu'), width=None, n=4, depth=2, "
+                          "weights='gaussian', weight_var=2.0, seed=None)")
+    assert metrics.describe(traj).startswith("wide limit, batch 4, layer 2 of 2: ")
+    with pytest.raises(ValueError, match=r"raw_norms: this Trajectory is the wide limit"):
+        traj.raw_norms()
+
+
+@pytest.mark.parametrize("components", [("rc", "relu"), ("rc", "linear"), ("rc", "tanh")])
+def test_run_is_step_on_the_centered_gram(rng, components):
+    """RC in the wide map is layers.centered_gram: one step equals the step without RC on
+    P G P (the centering written once)."""
+    G = metrics.gram(rng.standard_normal((8, 5))) / 8
+    nl = components[-1:]
+    np.testing.assert_allclose(meanfield.step(G, components),
+                               meanfield.step(layers.centered_gram(G), nl), atol=TOL["exact"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import layers, meanfield, metrics, simulate, theory
+from bnteach import batches, layers, meanfield, metrics, simulate, theory
 
 SHAPES = [(3, 2), (8, 4), (4, 8), (64, 16)]  # (d, n)
 
@@ -71,7 +71,7 @@ def test_numerical_rank_uses_its_tolerance(rng):
 
 @pytest.mark.parametrize("d, n, r", [(8, 6, 1), (8, 6, 3), (10, 10, 10), (32, 16, 5)])
 def test_numerical_rank_of_a_low_rank_batch(d, n, r):
-    X = simulate.random_batch(d, n, rank=r, rng=r)
+    X = batches.gaussian(d=d, n=n, rank=r, rng=r)
     assert metrics.numerical_rank(metrics.gram(X)) == r
 
 
@@ -240,14 +240,14 @@ def test_active_counts_match_a_naive_loop(rng, d, n):
 # -- per_layer, describe --------------------------------------------------------------------
 
 def test_per_layer_applies_a_metric_to_every_gram():
-    traj = simulate.run(simulate.random_batch(16, 6, rng=1), 5, rng=2)
+    traj = simulate.run(batches.gaussian(d=16, n=6, rng=1), 5, rng=2)
     out = metrics.per_layer(metrics.soft_rank, traj.grams)
     assert out.shape == (6,)
     np.testing.assert_array_equal(out, [metrics.soft_rank(G) for G in traj.grams])
 
 
 def test_per_layer_stacks_tuple_metrics():
-    grams = meanfield.run(theory.invariant_gram(5), 3)
+    grams = meanfield.run(theory.invariant_gram(5), 3).grams
     out = metrics.per_layer(metrics.outlier_stats, grams)
     assert out.shape == (4, 4)
     np.testing.assert_allclose(out[:, 0], 4)               # the outlier keeps index 4
@@ -288,7 +288,7 @@ def test_format_components_refuses_what_run_refuses():
 
 
 def test_describe_a_trajectory_is_one_line():
-    traj = simulate.run(simulate.random_batch(16, 8, rng=0), 10, rng=0)
+    traj = simulate.run(batches.gaussian(d=16, n=8, rng=0), 10, rng=0)
     line = metrics.describe(traj)
     assert "\n" not in line
     assert line.startswith("RC+ReLU, width 16, batch 8, layer 10 of 10: soft rank ")
@@ -307,16 +307,30 @@ def test_describe_wide_limit_output():
 
 
 def test_describe_names_zero_samples():
-    grams = np.diag([1.0, 0.0, 2.0])[None]
-    line = metrics.describe(grams)
+    traj = meanfield.run(np.diag([1.0, 0.0, 2.0]), 0, ("linear",))
+    line = metrics.describe(traj)
     assert "1 zero sample(s)" in line and "\n" not in line
 
 
 def test_describe_refuses_a_layer_out_of_range():
-    grams = meanfield.run(np.eye(3), 2)
+    traj = meanfield.run(np.eye(3), 2)
     with pytest.raises(ValueError, match=r"The 'layer' parameter must be an int in the range "
                                          r"\[-3, 2\]; got 3"):
-        metrics.describe(grams, layer=3)
+        metrics.describe(traj, layer=3)
+
+
+def test_describe_takes_a_trajectory_only():
+    """No guessing: an array of Gram matrices has no config to label it, so it is refused
+    with the fix (pass the Trajectory, not traj.grams)."""
+    traj = meanfield.run(np.eye(3), 2)
+    with pytest.raises(TypeError, match=r"describe needs a Trajectory, what bnteach\.simulate\.run "
+                                        r"or bnteach\.meanfield\.run returns, as traj; got an "
+                                        r"array of shape \(3, 3, 3\) and dtype float64\. Pass "
+                                        r"the Trajectory itself \(describe\(traj\), not "
+                                        r"describe\(traj\.grams\)\)\."):
+        metrics.describe(traj.grams)
+    with pytest.raises(TypeError, match=r"describe needs a Trajectory.*got None\.$"):
+        metrics.describe(None)
 
 
 # -- centered_norms and cluster_spread (lesson 4) ------------------------------------------

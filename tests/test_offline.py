@@ -146,13 +146,13 @@ for info in pkgutil.walk_packages(bnteach.__path__, "bnteach."):
     importlib.import_module(info.name)
 
 import matplotlib.pyplot as plt
-from bnteach import plotting, simulate, widgets
+from bnteach import batches, plotting, simulate, widgets
 for name in widgets.__all__:
     make = getattr(widgets, name)
     if not callable(make) or isinstance(make, type):
         continue
     if name == "layer_viewer":
-        w = make(simulate.run(simulate.random_batch(8, 4, rng=0), 5, rng=0))
+        w = make(simulate.run(batches.gaussian(d=8, n=4, rng=0), 5, rng=0))
     else:
         w = make()
     for control in w.children:

@@ -1,7 +1,7 @@
 """Every public function of the compute layer, driven with arbitrary input (hypothesis).
 
-The property, for ``layers``, ``simulate``, ``meanfield``, ``metrics``, ``theory``
-and ``tree`` (each module's ``__all__``): a call on *any* argument (arrays of any shape,
+The property, for ``layers``, ``batches``, ``simulate``, ``meanfield``, ``metrics``,
+``theory`` and ``tree`` (each module's ``__all__``): a call on *any* argument (arrays of any shape,
 0-D to 3-D and n < 2, dtypes bool/int/float16/complex/object, NaN and inf,
 magnitudes near 1e300 and 1e-300, wrong types, bad parameters) either
 
@@ -32,11 +32,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bnteach import layers, meanfield, metrics, simulate, theory, tree
+from bnteach import batches, layers, meanfield, metrics, simulate, theory, trajectory, tree
 
-MODULES = (layers, simulate, meanfield, metrics, theory, tree)
+MODULES = (layers, batches, trajectory, simulate, meanfield, metrics, theory, tree)
 # Plain records: they store what ``run``/``outlier_stats`` give them and compute nothing.
-RECORDS = {simulate.NetConfig, simulate.Trajectory, metrics.OutlierStats}
+RECORDS = {trajectory.NetConfig, trajectory.Trajectory, metrics.OutlierStats}
 
 _EXAMPLES = int(os.environ.get("BNTEACH_PROPERTY_EXAMPLES", "0"))
 PROPERTY = settings(
@@ -162,7 +162,7 @@ def wild_arrays(draw, max_dims=3):
 
 
 @st.composite
-def batches(draw, min_d=1, max_d=6, min_n=2, max_n=6):
+def batch_arrays(draw, min_d=1, max_d=6, min_n=2, max_n=6):
     """A real 2-D ``(d, n)`` batch, mostly valid: Gaussian-like, possibly huge or tiny, with
     repeated or zero columns or a stray NaN."""
     d = draw(st.integers(min_d, max_d))
@@ -188,7 +188,7 @@ def batches(draw, min_d=1, max_d=6, min_n=2, max_n=6):
 
 JUNK = st.sampled_from([None, "abc", b"xy", 3, 2.5, True, 1j, [[1.0, 2.0], [3.0]], [],
                         [[]], {"a": 1}, object(), np.float64(1.0), (1, 2, 3)])
-ARRAYS = st.one_of(batches(), batches(), wild_arrays(), JUNK)
+ARRAYS = st.one_of(batch_arrays(), batch_arrays(), wild_arrays(), JUNK)
 
 
 @st.composite
@@ -202,7 +202,7 @@ def grams(draw):
         return draw(st.sampled_from([np.eye(n), np.ones((n, n)), np.zeros((n, n)),
                                      theory.invariant_gram(max(n, 2)), np.diag(np.arange(n) * 1.0),
                                      -np.eye(n), np.eye(n) + 0.5 * np.triu(np.ones((n, n)), 1)]))
-    X = np.asarray(draw(batches()), dtype=float)
+    X = np.asarray(draw(batch_arrays()), dtype=float)
     with np.errstate(all="ignore"):
         G = X.T @ X
         if kind == "scaled":            # entries near the ends of the float range
@@ -237,6 +237,15 @@ def test_centering_matrix(n):
     ok, P = call(layers.centering_matrix, n)
     if ok:
         assert_array(P, (n, n), "centering_matrix")
+
+
+@covers(layers.centered_gram)
+@PROPERTY
+@given(G=st.one_of(grams(), ARRAYS))
+def test_centered_gram(G):
+    ok, C = call(layers.centered_gram, G)
+    if ok:
+        assert_array(C, np.shape(G), "centered_gram")
 
 
 @covers(layers.recenter, layers.relu)
@@ -280,7 +289,7 @@ def test_bn_layer(data, X, components):
 # -- simulate ----------------------------------------------------------------------------------
 
 def assert_trajectory(traj, depth, width, n, keep):
-    assert isinstance(traj, simulate.Trajectory)
+    assert isinstance(traj, trajectory.Trajectory)
     assert_array(traj.grams, (depth + 1, n, n), "run: grams")
     assert_array(traj.log_scale, (depth + 1,), "run: log_scale")
     if np.max(np.abs(traj.log_scale)) < 600:       # else the raw network leaves float range
@@ -308,41 +317,43 @@ def test_run(X0, depth, width, components, weights, weight_var, rng, keep):
         assert_trajectory(traj, depth, shape[0] if width is None else width, shape[1], keep)
 
 
-@covers(simulate.random_batch)
+# -- batches -----------------------------------------------------------------------------------
+
+@covers(batches.gaussian)
 @PROPERTY
 @given(d=SIZES, n=SIZES, rank=st.one_of(st.none(), SIZES), rng=RNGS)
-def test_random_batch(d, n, rank, rng):
-    ok, X = call(simulate.random_batch, d, n, rank=rank, rng=rng)
+def test_gaussian(d, n, rank, rng):
+    ok, X = call(batches.gaussian, d=d, n=n, rank=rank, rng=rng)
     if ok:
-        assert_array(X, (d, n), "random_batch")
+        assert_array(X, (d, n), "gaussian")
         if rank is not None:
             assert np.linalg.matrix_rank(X) <= rank
 
 
-@covers(simulate.batch_from_gram)
+@covers(batches.from_gram)
 @PROPERTY
-@given(G=grams(), width=st.one_of(st.none(), SIZES))
-def test_batch_from_gram(G, width):
-    ok, X = call(simulate.batch_from_gram, G, width=width)
+@given(G=grams(), d=st.one_of(st.none(), SIZES))
+def test_from_gram(G, d):
+    ok, X = call(batches.from_gram, G, d=d)
     if ok:
         n = len(G)
-        assert_array(X, (n if width is None else width, n), "batch_from_gram")
+        assert_array(X, (n if d is None else d, n), "from_gram")
 
 
-@covers(simulate.nearly_rank_one)
+@covers(batches.nearly_rank_one)
 @PROPERTY
 @given(d=SIZES, n=SIZES, eps=st.one_of(st.just(1e-6), REALS))
 def test_nearly_rank_one(d, n, eps):
-    ok, X = call(simulate.nearly_rank_one, d, n, eps=eps)
+    ok, X = call(batches.nearly_rank_one, d=d, n=n, eps=eps)
     if ok:
         assert_array(X, (d, n), "nearly_rank_one")
 
 
-@covers(simulate.cluster_outlier)
+@covers(batches.cluster_outlier)
 @PROPERTY
 @given(n=SIZES, d=st.one_of(st.none(), SIZES), noise=st.one_of(st.just(0.0), REALS), rng=RNGS)
 def test_cluster_outlier(n, d, noise, rng):
-    ok, X = call(simulate.cluster_outlier, n, d, noise=noise, rng=rng)
+    ok, X = call(batches.cluster_outlier, n=n, d=d, noise=noise, rng=rng)
     if ok:
         assert_array(X, (n + 2 if d is None else d, n), "cluster_outlier")
 
@@ -367,10 +378,13 @@ def test_meanfield_step(G, components, weight_var):
 @given(G0=grams(), depth=st.one_of(st.integers(-2, 8), st.sampled_from([1.0, None, True, "2"])),
        components=MEANFIELD_COMPONENTS, weight_var=st.one_of(st.just(2.0), REALS))
 def test_meanfield_run(G0, depth, components, weight_var):
-    ok, out = call(meanfield.run, G0, depth, components, weight_var=weight_var)
+    ok, traj = call(meanfield.run, G0, depth, components, weight_var=weight_var)
     if ok:
         n = len(G0)
-        assert_array(out, (depth + 1, n, n), "meanfield.run")
+        assert isinstance(traj, trajectory.Trajectory)
+        assert_array(traj.grams, (depth + 1, n, n), "meanfield.run: grams")
+        assert traj.config.width is None and traj.log_scale is None
+        assert traj.config.depth == depth and traj.config.n == n
 
 
 # -- metrics -----------------------------------------------------------------------------------
@@ -489,12 +503,17 @@ def test_format_components(components):
 
 @st.composite
 def trajectories(draw):
-    kind = draw(st.sampled_from(["run", "run", "stack", "wild"]))
+    kind = draw(st.sampled_from(["run", "run", "wide", "stack", "wild"]))
     if kind == "wild":
         return draw(st.one_of(wild_arrays(), JUNK))
-    if kind == "stack":
+    if kind == "stack":                  # a bare array of Gram matrices: refused, no guessing
         return draw(gram_stacks())
-    X0 = draw(batches())
+    if kind == "wide":
+        G0 = draw(grams())
+        ok, traj = call(meanfield.run, G0, draw(st.integers(0, 4)), components=draw(
+            st.sampled_from([c for c in VALID_COMPONENTS if "rs" not in c])))
+        return traj if ok else G0
+    X0 = draw(batch_arrays())
     ok, traj = call(simulate.run, X0, draw(st.integers(0, 4)), components=draw(
         st.sampled_from(VALID_COMPONENTS)), rng=draw(st.integers(0, 9)))
     return traj if ok else np.asarray(X0, dtype=float)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import layers, metrics, simulate, theory
+from bnteach import batches, layers, metrics, simulate, theory
 
 RC_RELU = ("rc", "relu")
 RC_RS_RELU = ("rc", "rs", "relu")
@@ -26,7 +26,7 @@ def _pair_cos(G, i=0, j=1):
 @pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU], ids="+".join)
 @pytest.mark.parametrize("n", [3, 4, 8, 16])
 def test_invariant_batch_keeps_its_angles_exactly(components, n):
-    X0 = simulate.batch_from_gram(theory.invariant_gram(n))
+    X0 = batches.from_gram(theory.invariant_gram(n))
     cluster = np.ix_(range(n - 1), range(n - 1))
     for seed in range(12):
         traj = simulate.run(X0, 25, width=20 + 4 * seed, components=components, rng=seed)
@@ -40,7 +40,7 @@ def test_invariant_batch_keeps_its_angles_exactly(components, n):
 def test_invariant_batch_mean_norm_ratio_is_n_minus_one(components):
     """science.md R4 table: n = 8, d = 256, 50 layers gives 6.94 (RC+ReLU) and 6.96 (RC+RS+ReLU)."""
     n = 8
-    X0 = simulate.batch_from_gram(theory.invariant_gram(n), width=256)
+    X0 = batches.from_gram(theory.invariant_gram(n), d=256)
     stats = [metrics.outlier_stats(G)
              for seed in range(10)
              for G in simulate.run(X0, 50, components=components, rng=seed).grams[1:]]
@@ -60,7 +60,7 @@ def test_weight_variance_two_alpha_keeps_the_invariant_norms(n):
     times the fan-in, so variance 2α/d is ``weight_var = 2α · n / d``.
     """
     d = 200_000
-    X0 = simulate.batch_from_gram(theory.invariant_gram(n) * (n - 1))  # cluster norms 1
+    X0 = batches.from_gram(theory.invariant_gram(n) * (n - 1))  # cluster norms 1
     traj = simulate.run(X0, 1, width=d, weight_var=2 * theory.alpha(n) * n / d, rng=n)
     before, after = traj.raw_norms()
     np.testing.assert_allclose(before, [1.0] * (n - 1) + [n - 1], rtol=TOL["exact"])
@@ -312,7 +312,7 @@ def test_raw_norms_of_a_vanilla_relu_network_shrink_by_the_stated_factor(rng):
 
 @pytest.mark.parametrize("components", [RC_RELU, ("relu",)], ids="+".join)
 def test_ten_thousand_layers_stay_finite(components):
-    traj = simulate.run(simulate.random_batch(32, 4, rng=0), 10_000, components=components,
+    traj = simulate.run(batches.gaussian(d=32, n=4, rng=0), 10_000, components=components,
                         rng=1)
     assert np.all(np.isfinite(traj.grams))
     assert np.all(np.isfinite(traj.log_scale))
@@ -351,9 +351,9 @@ def test_no_global_random_state():
     np.random.seed(0)
     np.random.standard_normal(3)          # move off the seeded state, so re-seeding shows too
     state = np.random.get_state()
-    X0 = simulate.random_batch(8, 5, rng=1)
-    simulate.random_batch(8, 5)
-    simulate.random_batch(8, 5, rank=2, rng=None)
+    X0 = batches.gaussian(d=8, n=5, rng=1)
+    batches.gaussian(d=8, n=5)
+    batches.gaussian(d=8, n=5, rank=2, rng=None)
     for law in ("gaussian", "uniform"):
         for rng in (None, 3, np.random.default_rng(3)):
             simulate.run(X0, 3, weights=law, rng=rng)
@@ -365,105 +365,9 @@ def test_no_global_random_state():
 
 def test_results_do_not_depend_on_the_global_state():
     np.random.seed(1)
-    X0 = simulate.random_batch(8, 5, rng=2)
+    X0 = batches.gaussian(d=8, n=5, rng=2)
     a = simulate.run(X0, 3, rng=7)
     np.random.seed(999)
     np.random.standard_normal(17)
-    np.testing.assert_array_equal(simulate.random_batch(8, 5, rng=2), X0)
+    np.testing.assert_array_equal(batches.gaussian(d=8, n=5, rng=2), X0)
     np.testing.assert_array_equal(simulate.run(X0, 3, rng=7).grams, a.grams)
-
-
-# -- batch construction ---------------------------------------------------------------------
-
-@pytest.mark.parametrize("d, n", [(3, 2), (8, 4), (4, 8), (64, 16)])
-def test_batch_from_gram_reproduces_a_random_gram(rng, d, n):
-    G = metrics.gram(rng.standard_normal((d, n)))
-    X = simulate.batch_from_gram(G)
-    assert X.shape == (n, n)
-    np.testing.assert_allclose(X.T @ X, G, atol=TOL["exact"] * np.abs(G).max())
-    wide = simulate.batch_from_gram(G, width=n + 5)
-    assert wide.shape == (n + 5, n)
-    np.testing.assert_allclose(wide.T @ wide, G, atol=TOL["exact"] * np.abs(G).max())
-
-
-@pytest.mark.parametrize("n", [2, 3, 8, 16])
-def test_batch_from_gram_of_the_invariant_configuration(n):
-    G = theory.invariant_gram(n, outlier=n // 2)
-    X = simulate.batch_from_gram(G, width=2 * n)
-    np.testing.assert_allclose(X.T @ X, G, atol=TOL["exact"])
-    cluster = [i for i in range(n) if i != n // 2]
-    for i in cluster:                                          # bitwise identical copies
-        np.testing.assert_array_equal(X[:, i], X[:, cluster[0]])
-    assert np.count_nonzero(np.any(X != 0, axis=1)) == 2       # rank 2: two non-zero rows
-
-
-def test_batch_from_gram_refuses_a_width_below_the_rank(rng):
-    G = metrics.gram(rng.standard_normal((5, 4)))
-    with pytest.raises(ValueError, match=r"at least the rank of G \(4\).*got 3"):
-        simulate.batch_from_gram(G, width=3)
-
-
-@pytest.mark.parametrize("d, n, r", [(8, 6, 1), (8, 6, 2), (16, 8, 5), (5, 5, 5)])
-def test_random_batch_rank(d, n, r):
-    X = simulate.random_batch(d, n, rank=r, rng=0)
-    assert X.shape == (d, n)
-    assert np.linalg.matrix_rank(X) == r
-    assert metrics.numerical_rank(metrics.gram(X)) == r
-
-
-def test_random_batch_is_standard_gaussian():
-    X = simulate.random_batch(400, 50, rng=0)
-    assert X.shape == (400, 50)
-    assert abs(X.mean()) <= TOL["n_se"] / np.sqrt(X.size)
-    assert abs(X.var() - 1) <= TOL["n_se"] * np.sqrt(2 / X.size)
-
-
-@pytest.mark.parametrize("d, n", [(4, 4), (32, 4), (512, 4), (8, 3)])
-@pytest.mark.parametrize("eps", [1e-6, 1e-3])
-def test_nearly_rank_one_batch(d, n, eps):
-    X = simulate.nearly_rank_one(d, n, eps=eps)
-    assert X.shape == (d, n)
-    np.testing.assert_array_equal(X, simulate.nearly_rank_one(d, n, eps=eps))  # deterministic
-    # sample 0 is (1 + eps) e_1, sample j > 0 is eps e_(j+1): singular values 1 + eps and eps
-    np.testing.assert_allclose(np.linalg.svd(X, compute_uv=False), [1 + eps] + [eps] * (n - 1),
-                               rtol=TOL["exact"])
-    G = metrics.gram(X)
-    s2 = np.array([(1 + eps) ** 2] + [eps ** 2] * (n - 1))     # squared norms, orthogonal
-    expected_gap = np.sqrt(np.sum((s2 / s2.sum() - 1 / n) ** 2))  # → sqrt(1 - 1/n) as eps → 0
-    assert metrics.orthogonality_gap(G) == pytest.approx(expected_gap, rel=TOL["exact"])
-    assert metrics.numerical_rank(G, rtol=eps ** 2 / 2) == n
-
-
-def test_nearly_rank_one_refuses_a_zero_eps():
-    with pytest.raises(ValueError, match=r"The 'eps' parameter must be a finite number > 0; "
-                                         r"got 0\.0\."):
-        simulate.nearly_rank_one(4, 3, eps=0)
-
-
-# -- cluster_outlier (lesson 4) ------------------------------------------------------------
-
-@pytest.mark.parametrize("n", [2, 3, 8, 16])
-def test_cluster_outlier_has_the_invariant_gram(n):
-    X = simulate.cluster_outlier(n)
-    assert X.shape == (n + 2, n)
-    G = X.T @ X
-    np.testing.assert_allclose(G * (n / np.trace(G)), theory.invariant_gram(n), atol=TOL["exact"])
-    assert G[0, 0] == 1.0 and G[-1, -1] == (n - 1) ** 2
-
-
-def test_cluster_outlier_noise_is_orthogonal_to_cluster_and_outlier():
-    X = simulate.cluster_outlier(6, 40, noise=1e-3, rng=0)
-    assert np.all(X[:2, :-1] == [[1.0], [0.0]]) and np.all(X[2:, -1] == 0)
-    noise = X[2:, :-1]
-    assert np.std(noise) == pytest.approx(1e-3, rel=0.1)
-    assert not np.array_equal(noise, simulate.cluster_outlier(6, 40, noise=1e-3, rng=1)[2:, :-1])
-    np.testing.assert_array_equal(X, simulate.cluster_outlier(6, 40, noise=1e-3, rng=0))
-
-
-def test_cluster_outlier_validates():
-    with pytest.raises(ValueError, match=r"The 'd' parameter must be an int in the range \[3, inf\)"):
-        simulate.cluster_outlier(4, 2, noise=0.1)
-    with pytest.raises(ValueError, match=r"The 'noise' parameter must be a finite number >= 0"):
-        simulate.cluster_outlier(4, noise=-1.0)
-    with pytest.raises(ValueError, match=r"The 'n' parameter must be an int in the range \[2, inf\)"):
-        simulate.cluster_outlier(1)

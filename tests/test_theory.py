@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import layers, meanfield, metrics, simulate, theory
+from bnteach import batches, layers, meanfield, metrics, theory
 
 # science.md R3: kappa(n) to 4 decimals
 KAPPA_TABLE = {3: 0.1090, 4: 0.1695, 8: 0.2501, 16: 0.2857, 32: 0.3023, 64: 0.3104}
@@ -91,7 +91,7 @@ def test_alpha_closed_forms(n):
     a = theory.alpha(n)
     assert a == pytest.approx(n * n / ((n - 1) ** 2 + 1), rel=TOL["exact"])
     # RC shrinks a unit cluster point of the invariant configuration to squared norm 1/alpha
-    X = simulate.batch_from_gram(theory.invariant_gram(n) * (n - 1))  # cluster norms 1
+    X = batches.from_gram(theory.invariant_gram(n) * (n - 1))  # cluster norms 1
     centered = layers.recenter(X)
     assert np.sum(centered[:, 0] ** 2) == pytest.approx(1 / a, rel=TOL["exact"])
 
@@ -152,9 +152,9 @@ def test_cluster_angle_formula(n):
 @pytest.mark.parametrize("n", [16, 32])
 def test_cluster_angle_matches_the_wide_limit_attractor(rng, n):
     """science.md R6: iterate the wide RC+ReLU map from a perturbed cluster+outlier state."""
-    X = simulate.batch_from_gram(theory.invariant_gram(n), width=3 * n)
+    X = batches.from_gram(theory.invariant_gram(n), d=3 * n)
     X = X + 1e-3 * rng.standard_normal(X.shape)
-    G = meanfield.run(metrics.gram(X), 3000)[-1]
+    G = meanfield.run(metrics.gram(X), 3000).grams[-1]
     s = metrics.outlier_stats(G)
     assert s.outlier_cos < 0.05          # science.md §6's split detector: still an outlier
     predicted = 1 - np.cos(theory.cluster_angle(n))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import meanfield, metrics, simulate, theory, tree
+from bnteach import batches, meanfield, metrics, theory, tree
 
 
 def test_lca_level_against_a_walk_up_the_tree():
@@ -60,7 +60,7 @@ def test_tree_cosines_refuses_a_non_tree(rng):
 
 @pytest.mark.parametrize("cos", [[0.9, 0.3], [1 - 1e-8, 1 - 1e-4, 0.5], [0.99, 0.9, 0.8, 0.1]])
 def test_wide_map_keeps_tree_structure_exactly(cos):
-    grams = meanfield.run(tree.tree_gram(cos), 30)
+    grams = meanfield.run(tree.tree_gram(cos), 30).grams
     for G in grams:
         tree.tree_cosines(G)                # raises if cosines at a level differ by > 1e-9
     levels = tree.tree_run(cos, 30)
@@ -104,21 +104,21 @@ def test_split_tree_branches_at_the_two_cluster_factor(m):
 def test_split_gram_with_one_outlier_is_the_invariant_configuration():
     G = tree.split_gram(8, 1, noise=0.0)
     np.testing.assert_allclose(G * (8 / np.trace(G)), theory.invariant_gram(8), atol=TOL["exact"])
-    np.testing.assert_allclose(G, simulate.cluster_outlier(8).T @ simulate.cluster_outlier(8),
+    np.testing.assert_allclose(G, batches.cluster_outlier(n=8).T @ batches.cluster_outlier(n=8),
                                atol=TOL["exact"])
 
 
 @pytest.mark.parametrize("m", [1, 2, 4])
 def test_lopsided_splits_end_at_cluster_plus_outlier(m):
     """science.md §4C: k = 1, 2, 4 end in the cluster+outlier attractor (3000 layers)."""
-    end = meanfield.run(tree.split_gram(16, m, rng=0), 3000)[-1]
+    end = meanfield.run(tree.split_gram(16, m, rng=0), 3000).grams[-1]
     s = metrics.outlier_stats(end)
     assert s.outlier_cos < 0.01 and s.norm_ratio > 12 and s.cluster_cos > 0.8
     assert len(tree.groups(end)) == 2
 
 
 def test_balanced_split_with_many_fresh_directions_ends_equiangular():
-    end = meanfield.run(tree.split_gram(16, 8, fresh=62, rng=0), 3000)[-1]
+    end = meanfield.run(tree.split_gram(16, 8, fresh=62, rng=0), 3000).grams[-1]
     C = metrics.cosines(end)
     np.testing.assert_allclose(C[np.triu_indices(16, 1)], theory.kappa(16), atol=1e-3)
     assert len(tree.groups(end)) == 16
@@ -133,7 +133,7 @@ def test_groups_are_connected_components():
 
 
 def test_branching_history_of_a_tree_doubles_groups():
-    grams = meanfield.run(tree.tree_gram([1 - 1e-9, 1 - 1e-6, 1 - 1e-3]), 60)
+    grams = meanfield.run(tree.tree_gram([1 - 1e-9, 1 - 1e-6, 1 - 1e-3]), 60).grams
     counts = [len(p) for p in tree.branching_history(grams)]
     assert counts[0] == 1 and counts[-1] == 8
     assert sorted(set(counts)) == [1, 2, 4, 8] and counts == sorted(counts)

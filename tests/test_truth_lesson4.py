@@ -67,14 +67,14 @@ def split_layer(stats, n):
 
 def next_layer_reps(G, rng, width=WIDTH, components=("rc", "relu")):
     """The representation one layer after a batch with Gram matrix G (post-ReLU, (width, n))."""
-    return bn.run(bn.simulate.batch_from_gram(G), 1, width=width, components=components,
+    return bn.run(bn.batches.from_gram(G), 1, width=width, components=components,
                   rng=rng, keep="reps").reps[0]
 
 
 def wide_attractor(n, seed):
     """The wide-limit RC+ReLU attractor, from a perturbed cluster+outlier batch."""
-    X = bn.simulate.cluster_outlier(n, noise=1e-3, rng=np.random.default_rng(seed))
-    return bn.meanfield.run(X.T @ X, 2000)[-1]
+    X = bn.batches.cluster_outlier(n=n, noise=1e-3, rng=np.random.default_rng(seed))
+    return bn.meanfield.run(X.T @ X, 2000).grams[-1]
 
 
 def wide_rows(G, rows, rng, components=("rc",)):
@@ -157,7 +157,7 @@ def test_cluster_outlier_keeps_its_angles_under_every_draw(n, components):
     sampler: no cosine moves by more than 1e-12; the wide map fixes the Gram matrix, norm
     ratio n - 1."""
     rng = np.random.default_rng(7403 + n)
-    X0 = bn.simulate.cluster_outlier(n, 64)
+    X0 = bn.batches.cluster_outlier(n=n, d=64)
     target = bn.metrics.cosines(bn.theory.invariant_gram(n))
     for _ in range(50):
         X1 = explicit_layer(X0, rng, components)
@@ -175,7 +175,7 @@ def test_finite_width_norm_ratio_follows_the_neurons_signs(n):
     gives the norm ratio (n - 1)(sum_{g<0} g² / sum_{g>0} g²)^(1/2), g = W(c - o), checked
     with explicit weight matrices (20 draws, width 64, to 1e-10 relative)."""
     rng = np.random.default_rng(7440 + n)
-    X0 = bn.simulate.cluster_outlier(n, 64)
+    X0 = bn.batches.cluster_outlier(n=n, d=64)
     for _ in range(20):
         W = rng.standard_normal((64, 64)) / 8.0
         Z = W @ X0
@@ -197,7 +197,7 @@ def test_one_sided_neurons_hold_at_the_exact_configuration_only(section1_runs, m
     seeds), the outlier is active on about half of the neurons (each seed 0.4-0.6) but alone
     on only about a quarter (mean 0.18-0.30, each seed 0.1-0.35)."""
     rng = np.random.default_rng(7411)
-    counts = bn.metrics.active_counts(explicit_layer(bn.simulate.cluster_outlier(N, WIDTH), rng))
+    counts = bn.metrics.active_counts(explicit_layer(bn.batches.cluster_outlier(n=N, d=WIDTH), rng))
     assert set(np.unique(counts)) <= {1, N - 1}
     active, alone, mixed = [], [], []
     for seed, (traj, _, reps) in section1_runs.items():
@@ -232,11 +232,11 @@ def test_one_layer_grows_the_cluster_spread_by_alpha(factor):
     0.5%."""
     rng = np.random.default_rng(7404)
     for n in (4, 8, 16):
-        g = [_spread_growth(bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), rng, 4096)
+        g = [_spread_growth(bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng), rng, 4096)
              for _ in range(20)]
         se = np.std(g, ddof=1) / np.sqrt(len(g))
         assert abs(np.mean(g) - factor(n)) < 3 * se, (n, np.mean(g), se)
-        wide = _spread_growth(bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), rng)
+        wide = _spread_growth(bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng), rng)
         assert wide == pytest.approx(factor(n), rel=5e-3), (n, wide)
 
 
@@ -293,7 +293,7 @@ def test_weight_variance_two_alpha_keeps_the_norms_in_expectation(he_power):
     (2/d) within 3 standard errors of 1/α (norms shrink by 1/√α), for n = 4, 8, 16."""
     rng = np.random.default_rng(7412)
     for n in (4, 8, 16):
-        X0 = bn.simulate.cluster_outlier(n, 4096)
+        X0 = bn.batches.cluster_outlier(n=n, d=4096)
         he = 1 / bn.theory.alpha(n) ** he_power
         for var, expected in ((2 * bn.theory.alpha(n), 1.0), (2.0, he)):
             raw = np.array([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1]
@@ -312,7 +312,7 @@ def test_squared_norm_factor_has_mean_one_but_the_log_drifts_down(drift):
     standard errors and the median norm is below 0.9; at width 4096 the median of 20 runs
     stays within 0.1 of 1."""
     rng = np.random.default_rng(7413)
-    X0 = bn.simulate.cluster_outlier(N, 256)
+    X0 = bn.batches.cluster_outlier(n=N, d=256)
     var = 2 * bn.theory.alpha(N)
     sq = np.array([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1, 0] ** 2
                    for _ in range(400)])
@@ -324,7 +324,7 @@ def test_squared_norm_factor_has_mean_one_but_the_log_drifts_down(drift):
         assert logs.mean() < -3 * se and np.exp(np.median(logs)) < 0.9, (logs.mean(), se)
     else:
         assert abs(logs.mean()) < 3 * se, (logs.mean(), se)
-    wide = [bn.run(bn.simulate.cluster_outlier(N, 4096), 50, weight_var=var, rng=rng)
+    wide = [bn.run(bn.batches.cluster_outlier(n=N, d=4096), 50, weight_var=var, rng=rng)
             .raw_norms()[-1, 0] for _ in range(20)]
     assert abs(np.median(wide) - 1) < 0.1, np.median(wide)
 
@@ -350,7 +350,7 @@ def test_log_norm_steps_shrink_like_root_d_and_the_drift_like_d(drift_slope):
     assert np.all(drift < 0)
     assert abs(np.polyfit(np.log(widths), np.log(step), 1)[0] + 0.5) < 0.05, step
     assert abs(np.polyfit(np.log(widths), np.log(-drift), 1)[0] - drift_slope) < 0.1, drift
-    X0 = bn.simulate.cluster_outlier(N, 64)
+    X0 = bn.batches.cluster_outlier(n=N, d=64)
     var = 2 * bn.theory.alpha(N)
     log_f = np.log([bn.run(X0, 1, weight_var=var, rng=rng).raw_norms()[1, 0] ** 2
                     for _ in range(3000)])
@@ -369,7 +369,7 @@ def test_outlier_cosine_after_a_small_deviation_is_cubic(power):
     3 (± 0.1), and cos / ψ³ stays within 10% of 1/(3π) for ψ < 0.1."""
     psi, after = [], []
     for seed, noise in zip(range(7417, 7422), (3e-2, 1e-2, 3e-3, 1e-3, 3e-4)):
-        X = bn.simulate.cluster_outlier(N, noise=noise, rng=np.random.default_rng(seed))
+        X = bn.batches.cluster_outlier(n=N, noise=noise, rng=np.random.default_rng(seed))
         G = X.T @ X
         C = bn.metrics.cosines(bn.layers.recenter(X).T @ bn.layers.recenter(X))
         psi.extend(np.pi - np.arccos(np.clip(C[:-1, -1], -1, 1)))
@@ -390,7 +390,7 @@ def rs_runs():
     out = []
     for seed in range(7421, 7427):
         rng = np.random.default_rng(seed)
-        X0 = bn.simulate.cluster_outlier(N, 40, noise=1e-3, rng=rng)
+        X0 = bn.batches.cluster_outlier(n=N, d=40, noise=1e-3, rng=rng)
         out.append(stats_per_layer(bn.run(X0, 30, width=1024, components=("rc", "rs", "relu"),
                                           rng=rng).grams))
     return np.array(out)                      # (seeds, 31, 4)
@@ -426,7 +426,7 @@ def test_rescaling_amplifies_a_small_spread_like_spread_to_the_minus_half(expone
     for eps in (1e-2, 1e-3, 1e-4):
         g, s = [], []
         for _ in range(10):
-            X = bn.simulate.cluster_outlier(N, 40, noise=eps, rng=rng)
+            X = bn.batches.cluster_outlier(n=N, d=40, noise=eps, rng=rng)
             G0, G1 = bn.run(X, 1, width=4096, components=("rc", "rs", "relu"), rng=rng).grams
             s.append(bn.metrics.cluster_spread(G0))
             g.append(bn.metrics.cluster_spread(G1) / s[-1])
@@ -479,8 +479,8 @@ def test_wide_limit_small_batches_stay_equiangular_larger_ones_split(largest_equ
     for seed in (7431, 7432, 7433):
         rng = np.random.default_rng(seed)
         for m in (4, 6, 8, 12, 16, 32):
-            X = bn.simulate.random_batch(m, m, rank=2, rng=rng)
-            G = bn.meanfield.run(X.T @ X, 1000)[-1]
+            X = bn.batches.gaussian(d=m, n=m, rank=2, rng=rng)
+            G = bn.meanfield.run(X.T @ X, 1000).grams[-1]
             s = bn.metrics.outlier_stats(G)
             if m <= largest_equiangular:
                 C = bn.metrics.cosines(G)[np.triu_indices(m, 1)]

@@ -120,7 +120,7 @@ def test_c5_3_tree_batches_stay_tree_batches_for_50_wide_layers(k):
     level = np.array([[bn.tree.lca_level(i, j) for j in range(2 ** k)] for i in range(2 ** k)])
     for _ in range(3):
         cos = random_tree(k, rng)
-        grams = bn.meanfield.run(bn.tree.tree_gram(cos), 50)
+        grams = bn.meanfield.run(bn.tree.tree_gram(cos), 50).grams
         spread = max(np.ptp(cos_matrix(G)[level == lv]) for G in grams for lv in range(1, k + 1))
         norms = max(np.ptp(np.diag(G)) for G in grams)
         assert spread < 1e-12 and norms < 1e-12
@@ -190,7 +190,7 @@ def test_c5_4_levels_open_in_turn_and_the_siblings_slow_down(rate):
     slow = gaps[14:18] / gaps[13:17]                           # layers 13-17, after level 2 opened
     assert np.all((slow > rate[0]) & (slow < rate[1])), slow
     assert opened == [29, 12, 1]
-    history = bn.tree.branching_history(bn.meanfield.run(bn.tree.tree_gram(TIGHT), 60))
+    history = bn.tree.branching_history(bn.meanfield.run(bn.tree.tree_gram(TIGHT), 60).grams)
     counts = [len(p) for p in history]
     assert counts == sorted(counts) and sorted(set(counts)) == [1, 2, 4, 8]
     # a k = 4 tree (lesson's "On your own" 3): level 3 opens at the corrected count too
@@ -235,7 +235,7 @@ def test_c5_5_a_split_branches_at_the_two_cluster_factor(m):
 def test_c5_5_two_cluster_factor_with_explicit_gaussian_weights(m):
     """Independent path: explicit Gaussian weight matrices at width 8192, one layer, the
     spread's growth averaged over 4 draws lies within 3% of the factor."""
-    X = bn.simulate.batch_from_gram(bn.tree.split_gram(N, m, noise=1e-3, rng=7505))
+    X = bn.batches.from_gram(bn.tree.split_gram(N, m, noise=1e-3, rng=7505))
     big = np.arange(N - m)
     ratios = []
     for seed in SEEDS:
@@ -253,7 +253,7 @@ def test_c5_5_lopsided_splits_end_at_cluster_plus_outlier(m):
     """Section 4, 3000 wide layers: m = 2 and m = 4 end in one cluster of 15 and one
     orthogonal outlier, for every perturbation seed."""
     for seed in SEEDS[:3]:
-        G = bn.meanfield.run(bn.tree.split_gram(N, m, rng=seed), 3000)[-1]
+        G = bn.meanfield.run(bn.tree.split_gram(N, m, rng=seed), 3000).grams[-1]
         assert is_cluster_plus_outlier(G)
         assert sorted(map(len, bn.tree.groups(G))) == [1, 15]
 
@@ -264,11 +264,11 @@ def test_c5_5_balanced_split_end_depends_on_the_perturbation():
     cosine within 0.02) and then escapes to cluster + outlier: the lesson says 3 of its 4
     seeds, and six other seeds out of six in these tests."""
     for seed in SEEDS[:3]:
-        G = bn.meanfield.run(bn.tree.split_gram(N, 8, fresh=62, rng=seed), 3000)[-1]
+        G = bn.meanfield.run(bn.tree.split_gram(N, 8, fresh=62, rng=seed), 3000).grams[-1]
         assert is_equiangular(G)
     escaped = 0
     for seed in range(7501, 7507):
-        grams = bn.meanfield.run(bn.tree.split_gram(N, 8, fresh=16, rng=seed), 3000)
+        grams = bn.meanfield.run(bn.tree.split_gram(N, 8, fresh=16, rng=seed), 3000).grams
         near = min(np.max(np.abs(cos_matrix(G)[np.triu_indices(N, 1)] - bn.theory.kappa(N)))
                    for G in grams[:400:5])
         escaped += near < 0.02 and is_cluster_plus_outlier(grams[-1])
@@ -279,7 +279,7 @@ def test_c5_5_balanced_split_end_depends_on_the_perturbation():
 
 def pair_kept_identical(seed, m=2):
     """A split_gram whose small group is exactly identical (so it cannot split)."""
-    X = bn.simulate.batch_from_gram(bn.tree.split_gram(N, m, rng=seed))
+    X = bn.batches.from_gram(bn.tree.split_gram(N, m, rng=seed))
     X[:, N - m:] = X[:, [N - m]]
     return X.T @ X
 
@@ -304,11 +304,11 @@ def test_c5_6_a_two_plus_fourteen_split_grows_at_alpha_8(case):
 def test_c5_6_the_fourteen_cluster_is_held_while_the_pair_stays_identical():
     """Section 5: with the pair kept identical the 14-sample cluster is held, cos 0.57
     from layer 500 to 3000, close to the single-outlier cluster at n = 8 (0.58)."""
-    single8 = bn.meanfield.run(bn.tree.split_gram(8, 1, rng=7505), 3000)[-1]
+    single8 = bn.meanfield.run(bn.tree.split_gram(8, 1, rng=7505), 3000).grams[-1]
     c8 = bn.metrics.outlier_stats(single8).cluster_cos
     assert c8 == pytest.approx(0.58, abs=0.01)
     for seed in SEEDS[:2]:
-        grams = bn.meanfield.run(pair_kept_identical(seed), 3000)
+        grams = bn.meanfield.run(pair_kept_identical(seed), 3000).grams
         held = [1 - bn.metrics.cluster_spread(G, np.arange(N - 2)) for G in grams[500::500]]
         assert np.allclose(held, 0.57, atol=0.005), held
         assert min(1 - bn.metrics.cluster_spread(G, np.arange(N - 2)) for G in grams) > OPEN
@@ -321,7 +321,7 @@ def test_c5_6_a_free_pair_splits_and_leaves_a_single_outlier():
     pair splits, near layer 230 (between 215 and 255); the batch ends with a cluster of
     15 and one orthogonal outlier."""
     for seed in SEEDS:
-        grams = bn.meanfield.run(bn.tree.split_gram(N, 2, rng=seed), 1000)
+        grams = bn.meanfield.run(bn.tree.split_gram(N, 2, rng=seed), 1000).grams
         pair = np.array([cos_matrix(G)[N - 2, N - 1] for G in grams])
         split = int(np.argmax(pair < OPEN))
         assert 215 <= split <= 255, split
@@ -341,7 +341,7 @@ def test_c5_6_growth_at_1_28_is_held_and_at_1_6_is_not(m, held):
     for 600 layers; the 12-cluster of 4 + 12 (rate 1.6) falls apart (section 4's figure:
     both groups fall into single samples)."""
     for seed in SEEDS[:3]:
-        grams = bn.meanfield.run(bn.tree.split_gram(N, m, rng=seed), 600)
+        grams = bn.meanfield.run(bn.tree.split_gram(N, m, rng=seed), 600).grams
         lowest = min(1 - bn.metrics.cluster_spread(G, np.arange(N - m)) for G in grams)
         peak = max(len(bn.tree.groups(G)) for G in grams[::2])
         if held:
@@ -370,7 +370,7 @@ def test_c5_6_a_split_with_a_small_group_ends_with_a_single_sample_alone(m):
     single sample stands alone (spread in 62 fresh directions, as for the balanced
     split that does not)."""
     for seed in SEEDS[:2]:
-        G = bn.meanfield.run(bn.tree.split_gram(N, m, fresh=62, rng=seed), 3000)[-1]
+        G = bn.meanfield.run(bn.tree.split_gram(N, m, fresh=62, rng=seed), 3000).grams[-1]
         assert is_cluster_plus_outlier(G)
 
 
@@ -395,7 +395,7 @@ def test_c5_7_finite_width_tree_branches_into_16_groups_and_ends_in_one_outlier(
     one machine's) and stays there (at least 95% of later layers, all of the last 50), and
     ends (layer 400) with one cluster of 15 and one orthogonal outlier
     (|cos| < 0.05, norm ratio > 7.5)."""
-    X0 = bn.simulate.batch_from_gram(bn.tree.tree_gram(TREE16), width=512)
+    X0 = bn.batches.from_gram(bn.tree.tree_gram(TREE16), d=512)
     full = 0
     for seed in range(7501, 7509):
         traj = bn.run(X0, 400, rng=np.random.default_rng([7501, seed]))
@@ -419,7 +419,7 @@ def test_c5_7_the_same_with_explicit_gaussian_weight_matrices():
     """Independent path: explicit 512 x 512 Gaussian weights, one seed: 16 groups, then one
     cluster and one orthogonal outlier by layer 240 (shorter than the lesson's 400 to keep
     the file fast; the sampler runs above go to 400 and stay there from layer 128 on)."""
-    X = bn.simulate.batch_from_gram(bn.tree.tree_gram(TREE16), width=512)
+    X = bn.batches.from_gram(bn.tree.tree_gram(TREE16), d=512)
     rng = np.random.default_rng(7508)
     peak = 0
     for layer in range(1, 241):

@@ -309,7 +309,7 @@ def _rs_runs(seed, d, start, runs=20, n=4, depth=50, path="sampler"):
     rng = np.random.default_rng(seed)
     gaps, ratios, maxcos = [], [], []
     for _ in range(runs):
-        X0 = bn.simulate.nearly_rank_one(d, n) if start == "nearly rank one" else _near_line(d, n, rng)
+        X0 = bn.batches.nearly_rank_one(d=d, n=n) if start == "nearly rank one" else _near_line(d, n, rng)
         G = (bn.run(X0, depth, components=("rs", "linear"), rng=rng).grams if path == "sampler"
              else _explicit(X0, depth, ("rs", "linear"), rng))
         gaps.append(bn.metrics.per_layer(bn.metrics.orthogonality_gap, G))
@@ -322,7 +322,7 @@ def _rs_runs(seed, d, start, runs=20, n=4, depth=50, path="sampler"):
 def test_c1_5_nearly_rank_one_input_is_orthogonal_samples_of_unequal_norms():
     """C1.5 (what the input is): orthogonal samples, norms 1 and 1e-6; the near-line batch is not."""
     for d, n in ((32, 4), (512, 4), (8, 8)):
-        X0 = bn.simulate.nearly_rank_one(d, n)
+        X0 = bn.batches.nearly_rank_one(d=d, n=n)
         G = X0.T @ X0
         assert np.abs(_pairs(bn.metrics.cosines(G))).max() == 0.0        # exactly orthogonal
         norms = np.sqrt(np.diag(G))
@@ -390,7 +390,7 @@ def _plateaus(seed, n=4, depth=50, runs=20, widths=(16, 32, 64, 128, 256, 512)):
     rng = np.random.default_rng(seed)
     plateau, a_min = [], []
     for d in widths:
-        grams = np.array([bn.run(bn.simulate.nearly_rank_one(d, n), depth,
+        grams = np.array([bn.run(bn.batches.nearly_rank_one(d=d, n=n), depth,
                                  components=("rs", "linear"), rng=rng).grams for _ in range(runs)])
         plateau.append(np.mean([bn.metrics.orthogonality_gap(G)
                                 for G in grams[:, 30:].reshape(-1, n, n)]))
@@ -548,7 +548,7 @@ def _simplex_runs(seed, d, start="nearly rank one", runs=20, n=8, depth=50, path
     spread, rank = [], []
     for _ in range(runs):
         if start == "nearly rank one":
-            X0 = bn.simulate.nearly_rank_one(d, n)
+            X0 = bn.batches.nearly_rank_one(d=d, n=n)
         elif start == "gaussian":
             X0 = rng.standard_normal((d, n))
         else:                                                    # distinct samples on one line

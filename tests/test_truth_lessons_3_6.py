@@ -70,8 +70,8 @@ def norm_ratio_per_layer(grams):
 @lru_cache(maxsize=None)
 def wide_attractor_gram(n, seed, steps=1500):
     """The wide-limit RC + ReLU attractor reached from a rank-2 input of n samples."""
-    X0 = bn.simulate.random_batch(n, n, rank=2, rng=seed)
-    return bn.meanfield.run(X0.T @ X0, steps)[-1]
+    X0 = bn.batches.gaussian(d=n, n=n, rank=2, rng=seed)
+    return bn.meanfield.run(X0.T @ X0, steps).grams[-1]
 
 
 def wide_attractor_neurons(n, rng, samples=100_000):
@@ -360,8 +360,8 @@ def test_full_batch_norm_explicit_weights_stay_near_kappa():
 def _wide_limit_gap(seed, widths=(64, 256, 1024, 4096), runs=20, depth=5):
     """Mean largest |cosine difference| from the wide map per width, and the log-log slope."""
     rng = np.random.default_rng(seed)
-    X0 = bn.simulate.random_batch(8, 8, rank=2, rng=rng)
-    C_wide = bn.metrics.cosines(bn.meanfield.run(X0.T @ X0, depth)[-1])
+    X0 = bn.batches.gaussian(d=8, n=8, rank=2, rng=rng)
+    C_wide = bn.metrics.cosines(bn.meanfield.run(X0.T @ X0, depth).grams[-1])
     gap = [np.mean([np.abs(bn.metrics.cosines(bn.run(X0, depth, width=d, rng=rng).grams[-1])
                            - C_wide).max() for _ in range(runs)]) for d in widths]
     return gap, np.polyfit(np.log(widths), np.log(gap), 1)[0]
@@ -466,7 +466,7 @@ def test_histogram_at_finite_width():
 def test_exact_invariant_configuration_has_disjoint_neurons(seed):
     rng = np.random.default_rng(seed)
     n = 16
-    traj = bn.run(bn.simulate.cluster_outlier(n, 64), 20, width=256, rng=rng, keep="reps")
+    traj = bn.run(bn.batches.cluster_outlier(n=n, d=64), 20, width=256, rng=rng, keep="reps")
     for X in traj.reps:
         active = X > 0
         counts = active.sum(axis=1)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import TOL
 
-from bnteach import _validation, layers, meanfield, metrics, simulate, theory
+from bnteach import _validation, batches, layers, meanfield, metrics, simulate, theory
 
 X_OK = np.arange(12.0).reshape(4, 3) ** 1.5          # (d, n) = (4, 3), distinct columns
 G_OK = X_OK.T @ X_OK
@@ -54,9 +54,10 @@ CASES = [
      r"Is it a Gram matrix X\.T @ X\?"),
     ("grams not 3-D", lambda: metrics.per_layer(metrics.soft_rank, G_OK), ValueError,
      r"grams must have shape \(depth \+ 1, n, n\), a Gram matrix per layer; got shape \(3, 3\)\."),
-    ("describe not 3-D", lambda: metrics.describe(G_OK), ValueError,
-     r"describe needs a Trajectory or an array of Gram matrices of shape \(depth \+ 1, n, n\); "
-     r"got shape \(3, 3\)\."),
+    ("describe an array", lambda: metrics.describe(G_OK), TypeError,
+     r"describe needs a Trajectory, what bnteach\.simulate\.run or bnteach\.meanfield\.run "
+     r"returns, as traj; got an array of shape \(3, 3\) and dtype float64\. Pass the "
+     r"Trajectory itself \(describe\(traj\), not describe\(traj\.grams\)\)\."),
     # -- entries and dtypes ---------------------------------------------------------------
     ("NaN entry", lambda: layers.recenter(_with(np.nan, 2, 1)), ValueError,
      r"Z must be finite; entry \(2, 1\) is nan\. Remove or replace NaN and inf values\."),
@@ -104,9 +105,9 @@ CASES = [
      r"The 'depth' parameter must be an int in the range \[0, inf\); got '3'\."),
     ("width 0", lambda: simulate.run(X_OK, 1, width=0), ValueError,
      r"The 'width' parameter must be an int in the range \[1, inf\); got 0\."),
-    ("rank too large", lambda: simulate.random_batch(4, 3, rank=4), ValueError,
+    ("rank too large", lambda: batches.gaussian(d=4, n=3, rank=4), ValueError,
      r"The 'rank' parameter must be an int in the range \[1, 3\]; got 4\."),
-    ("batch size 1", lambda: simulate.random_batch(4, 1), ValueError,
+    ("batch size 1", lambda: batches.gaussian(d=4, n=1), ValueError,
      r"The 'n' parameter must be an int in the range \[2, inf\); got 1\."),
     ("theory n float", lambda: theory.kappa(8.0), TypeError,
      r"The 'n' parameter must be an int >= 2 \(a batch size\) or an array of them; got 8\.0\."),
@@ -169,7 +170,7 @@ CASES = [
      r"The 'rng' parameter must be None, an int seed or a numpy\.random\.Generator \(e\.g\. "
      r"np\.random\.default_rng\(0\)\); got '0'\. The legacy np\.random\.RandomState and global "
      r"seeding are not used in this course\."),
-    ("rng RandomState", lambda: simulate.random_batch(3, 2, rng=np.random.RandomState(0)),
+    ("rng RandomState", lambda: batches.gaussian(d=3, n=2, rng=np.random.RandomState(0)),
      TypeError, r"The 'rng' parameter must be None, an int seed or a numpy\.random\.Generator "
                 r".*; got RandomState\(MT19937\)"),
     ("rng float", lambda: simulate.run(X_OK, 1, rng=1.5), TypeError,
@@ -217,8 +218,13 @@ CASES = [
      r"different directions or norms\."),
     ("identical samples in meanfield", lambda: meanfield.run(np.ones((3, 3)), 2), ValueError,
      r"G0 describes a batch of identical samples: recentering maps it to zero\."),
-    ("batch_from_gram width", lambda: simulate.batch_from_gram(G_OK, width=1), ValueError,
-     r"The 'width' parameter must be at least the rank of G \(3\) to hold the batch; got 1\."),
+    ("from_gram d", lambda: batches.from_gram(G_OK, d=1), ValueError,
+     r"The 'd' parameter \(the width\) must be at least the rank of G \(3\) to hold the "
+     r"batch; got 1\. Pass d >= 3, or leave it out for d = n = 3\."),
+    ("swapped sizes", lambda: batches.gaussian(8, 5), TypeError,
+     r"takes 0 positional arguments but 2 were given"),
+    ("cluster_outlier positional", lambda: batches.cluster_outlier(16, 40), TypeError,
+     r"takes 0 positional arguments but 2 were given"),
 ]
 
 

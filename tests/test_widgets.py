@@ -376,8 +376,22 @@ def test_layer_viewer_slides_without_simulating(small_traj, run_calls, callback_
     assert not callback_errors() and run_calls == []
 
 
+def test_layer_viewer_takes_the_wide_limit_too(callback_errors):
+    """One type: meanfield.run's Trajectory (no width) steps through like a finite run's."""
+    traj = bnteach.meanfield.run(bnteach.theory.invariant_gram(6), 12)
+    w = bw.layer_viewer(traj, layer=3)
+    (slider,) = [c for c in w.children if getattr(c, "description", "") == "layer (depth)"]
+    slider.value = 12
+    assert w.result == bnteach.metrics.describe(traj, 12)
+    assert w.result.startswith("wide limit, batch 6, layer 12 of 12")
+    assert not callback_errors()
+
+
 def test_layer_viewer_validates(small_traj):
-    with pytest.raises(TypeError, match="layer_viewer needs a Trajectory"):
+    with pytest.raises(TypeError, match=r"layer_viewer needs a Trajectory, what "
+                                        r"bnteach\.simulate\.run or bnteach\.meanfield\.run "
+                                        r"returns; got ndarray\. Pass the Trajectory itself, "
+                                        r"not traj\.grams\."):
         bw.layer_viewer(small_traj.grams)
     with pytest.raises(ValueError, match=r"The 'layer' parameter must be an int in the range \[0, 20\]"):
         bw.layer_viewer(small_traj, layer=21)

@@ -130,7 +130,7 @@ def check_measure_alpha(measure_alpha) -> str:
                                close=lambda a, b: abs(a - b) <= 0.06)
         raise AssertionError(
             f"for n = {n} you returned {value:.4f}, but α({n}) = {alpha:.4f}. Start from "
-            f"bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng), one wide layer "
+            f"bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng), one wide layer "
             f"(width 4096), components ('rc', 'relu') and no RS, and average "
             f"bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before) over at "
             f"least 10 draws.")

@@ -2,7 +2,7 @@
 def measure_alpha(n, rng, width=4096, draws=10):
     ratios = []
     for _ in range(draws):
-        X = bn.simulate.cluster_outlier(n, 40, noise=1e-3, rng=rng)
+        X = bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng)
         traj = bn.run(X, 1, width=width, components=("rc", "relu"), rng=rng)
         before, after = traj.grams
         ratios.append(bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before))
