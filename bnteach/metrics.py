@@ -95,15 +95,9 @@ def cosines(G) -> np.ndarray:
            [0.   , 1.   , 0.707],
            [0.707, 0.707, 1.   ]])
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     _validation.check_nonzero_columns(G)
     return _cosines(G)
-
-
-def _unit(G) -> np.ndarray:
-    """A checked Gram matrix times an exact power of two: same angles, ranks and ratios, and
-    no overflow or underflow in the squares and sums of entries near 1e300 or 1e-300."""
-    return _validation.scale_out(_validation.check_gram(G), even=True)[0]
 
 
 def _cosines(G: np.ndarray) -> np.ndarray:
@@ -137,13 +131,11 @@ def numerical_rank(G, rtol: float = 1e-10) -> int:
     >>> numerical_rank(np.eye(4)), numerical_rank(np.ones((4, 4)))
     (4, 1)
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     rtol = _validation.check_real(rtol, "rtol", low=0.0)
     eig = np.linalg.eigvalsh(G)
     top = eig[-1]
-    with np.errstate(over="ignore"):             # rtol near 1e308: nothing is above inf
-        threshold = rtol * top
-    return 0 if top <= 0 else int(np.count_nonzero(eig > threshold))
+    return 0 if top <= 0 else int(np.count_nonzero(eig > rtol * top))
 
 
 def soft_rank(G) -> float:
@@ -168,7 +160,7 @@ def soft_rank(G) -> float:
     >>> print(f"{soft_rank(np.eye(4)):.2f} {soft_rank(np.ones((4, 4))):.2f}")
     4.00 1.00
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     norm2 = float(np.sum(G * G))
     if norm2 == 0.0:
         raise ValueError("soft_rank: G is all zeros, so the batch spans nothing; its rank is 0.")
@@ -201,7 +193,7 @@ def orthogonality_gap(G) -> float:
     >>> print(f"{orthogonality_gap(np.ones((4, 4))):.4f}")  # one line: sqrt(3/4)
     0.8660
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     tr = np.trace(G)
     if tr <= 0:
         raise ValueError("orthogonality_gap: G is all zeros (trace 0), so G/tr(G) is undefined.")
@@ -237,7 +229,7 @@ def cosine_spread(G, target=None) -> float:
     >>> print(f"{cosine_spread(P, theory.simplex_cosine(4)):.4f}")
     0.0000
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     _validation.check_nonzero_columns(G)
     pairs = _cosines(G)[np.triu_indices(len(G), 1)]
     if target is None:
@@ -297,7 +289,7 @@ def outlier_stats(G) -> OutlierStats:
     >>> outlier_stats(theory.invariant_gram(5))
     OutlierStats(index=4, outlier_cos=0.0, cluster_cos=1.0, norm_ratio=4.0)
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     _validation.check_nonzero_columns(G)
     C = _cosines(G)
     n = len(G)
@@ -338,10 +330,10 @@ def centered_norms(G) -> np.ndarray:
     >>> np.round(centered_norms(np.eye(4)), 4)
     array([0.866, 0.866, 0.866, 0.866])
     """
-    G, k = _validation.scale_out(_validation.check_gram(G), even=True)  # k even: exact sqrt
+    G = _validation.check_gram(G)
     C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
     C = C - C.mean(axis=1, keepdims=True)
-    return np.ldexp(np.sqrt(np.clip(np.diag(C), 0.0, None)), k // 2)
+    return np.sqrt(np.clip(np.diag(C), 0.0, None))
 
 
 def cluster_spread(G, members=None) -> float:
@@ -373,7 +365,7 @@ def cluster_spread(G, members=None) -> float:
     >>> print(f"{cluster_spread(G):.4f}")
     0.1000
     """
-    G = _unit(G)
+    G = _validation.check_gram(G)
     _validation.check_nonzero_columns(G)
     n = len(G)
     if members is None:
@@ -535,8 +527,7 @@ def describe(traj, layer: int = -1) -> str:
                          f"simulate.run or meanfield.run returned as traj.")
     depth = len(grams) - 1
     layer = _validation.check_int(layer, "layer", low=-depth - 1, high=depth) % (depth + 1)
-    G = _validation.scale_out(_validation.check_gram(grams[layer], f"traj.grams[{layer}]"),
-                              even=True)[0]
+    G = _validation.check_gram(grams[layer], f"traj.grams[{layer}]")
     if not np.any(G):
         raise ValueError(f"traj.grams[{layer}] is all zeros: the batch spans nothing to describe.")
     n = len(G)
