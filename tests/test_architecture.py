@@ -19,15 +19,20 @@ PACKAGE = REPO / "bnteach"
 # module of bnteach/ must be listed: the compute layer (numpy only), the exercises (on the
 # compute layer), plotting, widgets and the command line. The maintainers' tools are not in
 # the package (the repository's tools/ folder, never shipped).
-CORE = {"_validation", "layers", "theory", "meanfield", "metrics", "simulate", "tree"}
+CORE = {"_validation", "layers", "lyapunov", "theory", "meanfield", "geometry", "clusters",
+        "metrics", "simulate", "branching", "tree"}
 ALLOWED = {
     "_validation": set(),
     "layers": {"_validation"},
-    "theory": {"_validation", "layers"},
+    "lyapunov": {"_validation"},
+    "theory": {"_validation", "layers", "lyapunov"},
     "meanfield": {"_validation", "layers"},
-    "metrics": {"_validation"},
+    "geometry": {"_validation"},
+    "clusters": {"_validation", "geometry"},
+    "metrics": {"_validation", "geometry", "clusters"},
     "simulate": {"_validation", "layers"},
-    "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate"},
+    "branching": {"_validation", "geometry"},
+    "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate", "branching"},
     "exercises.harness": set(),
     **{f"exercises.lesson{k}": CORE | {"exercises.harness"} for k in range(1, 6)},
     "exercises": CORE | {f"exercises.lesson{k}" for k in range(1, 6)} | {"exercises.harness"},
@@ -179,7 +184,8 @@ def test_no_module_imports_the_repository_tools(module):
 
 def test_importing_the_compute_layer_loads_no_plotting_or_widgets():
     code = ("import sys, bnteach, bnteach.layers, bnteach.simulate, bnteach.meanfield, "
-            "bnteach.metrics, bnteach.theory, bnteach.tree, bnteach.exercises; "
+            "bnteach.metrics, bnteach.geometry, bnteach.clusters, bnteach.theory, "
+            "bnteach.lyapunov, bnteach.tree, bnteach.branching, bnteach.exercises; "
             f"print(sorted(set({sorted(FORBIDDEN_TOP_LEVEL)!r}) & set(sys.modules)))")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}

@@ -1,9 +1,9 @@
 """Every public function of the compute layer, driven with arbitrary input (hypothesis).
 
-The property, for ``layers``, ``simulate``, ``meanfield``, ``metrics``, ``theory``
-and ``tree`` (each module's ``__all__``): a call on *any* argument (arrays of any shape,
-0-D to 3-D and n < 2, dtypes bool/int/float16/complex/object, NaN and inf,
-magnitudes from 1e-100 to 1e100, wrong types, bad parameters) either
+The property, for every module of the compute layer (each module's ``__all__``): a
+call on *any* argument (arrays of any shape, 0-D to 3-D and n < 2, dtypes
+bool/int/float16/complex/object, NaN and inf, magnitudes from 1e-100 to 1e100,
+wrong types, bad parameters) either
 
 * returns finite results of the documented shape, or
 * raises ``ValueError`` or ``TypeError`` whose message names the bad parameter,
@@ -37,9 +37,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bnteach import layers, meanfield, metrics, simulate, theory, tree
+from bnteach import (branching, clusters, geometry, layers, lyapunov, meanfield, metrics,
+                     simulate, theory, tree)
 
-MODULES = (layers, simulate, meanfield, metrics, theory, tree)
+# metrics, theory and tree re-export the functions of geometry and clusters, lyapunov, and
+# branching: the tests below drive them under those names.
+MODULES = (layers, simulate, meanfield, geometry, clusters, metrics, lyapunov, theory, branching,
+           tree)
 # Plain records: they store what ``run``/``outlier_stats`` give them and compute nothing.
 RECORDS = {simulate.NetConfig, simulate.Trajectory, metrics.OutlierStats}
 
