@@ -71,16 +71,25 @@ def _curve(width, n, depth, components, seed, inputs, metric):
 def _show_dead_batch(config, err) -> str:
     """The update when the run stopped (the whole batch became zero): one figure, one line."""
     width, n, depth, components, seed, _ = config
-    summary = (f"{metrics.format_components(components)}, width {width}, batch {n}, seed "
-               f"{seed}: no trajectory to show. {err}")
-    with plotting.style():
-        _, ax = plt.subplots(figsize=(10, 3.6))
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "every sample became zero:\nnothing to show (try a wider network, "
-                "RC or another seed)", ha="center", va="center")
-        plt.show()
-    print(summary)
-    return summary
+    _, ax = plt.subplots(figsize=(10, 3.6))
+    _say(ax, "every sample became zero:\nnothing to show (try a wider network, RC or another "
+         "seed)")
+    return (f"{metrics.format_components(components)}, width {width}, batch {n}, seed "
+            f"{seed}: no trajectory to show. {err}")
+
+
+def _say(ax, text):
+    """An empty panel with a sentence, where there is nothing to draw."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+
+
+def _cosines_or_say(G, ax, layer):
+    """The cosine heat map of ``G``, or why there is none (a sample of zero norm)."""
+    if np.all(np.diag(G) > 0):
+        plotting.plot_cosines(metrics.cosines(G), ax=ax, title=f"cosines at layer {layer}")
+    else:
+        _say(ax, "a sample has zero norm:\nno angles to show")
 
 
 def _two_panels(left: float, right: float):
@@ -97,6 +106,53 @@ def _two_panels(left: float, right: float):
 
 def _components(rc, rs, nonlinearity):
     return tuple(c for c, on in (("rc", rc), ("rs", rs)) if on) + (nonlinearity,)
+
+
+# -- the one construction every explorer shares ----------------------------------------------
+
+_WIDE = {"description_width": "initial"}       # labels are never cut off
+
+
+def _slider(value, low, high, label):
+    """An integer slider that updates on release: moving it may start a simulation."""
+    return widgets.IntSlider(value=value, min=low, max=high, continuous_update=False,
+                             description=label, style=_WIDE)
+
+
+def _steps(options, value, label):
+    """A slider over a few fixed values (widths, directions), updating on release."""
+    return widgets.SelectionSlider(options=options, value=value, continuous_update=False,
+                                   description=label, style=_WIDE)
+
+
+def _menu(options, value, label):
+    return widgets.Dropdown(options=list(options), value=value, description=label, style=_WIDE)
+
+
+def _check(value, label):
+    return widgets.Checkbox(value=value, description=label, style=_WIDE)
+
+
+def _seed_box(seed):
+    return widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
+                                  style=_WIDE)
+
+
+def _explorer(draw, **controls) -> widgets.interactive:
+    """Controls -> ``draw`` -> one figure and a one-line summary: every explorer is this.
+
+    ``draw(**values)`` gets the controls' values, computes (cached), draws one figure
+    and returns the summary line. Here the figure gets the course style and is shown
+    once, and the summary is printed and kept as the widget's ``.result``.
+    """
+    def show(**values):
+        with plotting.style():
+            summary = draw(**values)
+            plt.show()
+        print(summary)
+        return summary
+
+    return widgets.interactive(show, **controls)
 
 
 def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
@@ -142,52 +198,32 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
     _validation.check_choice(inputs, "inputs", INPUTS)
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)   # the seed box would clamp it
 
-    wide = {"description_width": "initial"}       # labels are never cut off
-    slider = functools.partial(widgets.IntSlider, continuous_update=False, style=wide)
-    controls = dict(
-        width=widgets.SelectionSlider(options=WIDTHS, value=width, continuous_update=False,
-                                      description="width d (neurons)", style=wide),
-        n=slider(value=n, min=2, max=32, description="batch n (samples)"),
-        depth=slider(value=depth, min=1, max=500, description="depth (layers)"),
-        rc=widgets.Checkbox(value="rc" in comps, description="recentering (RC)", style=wide),
-        rs=widgets.Checkbox(value="rs" in comps, description="rescaling (RS)", style=wide),
-        nonlinearity=widgets.Dropdown(options=["linear", "relu", "tanh"], value=comps[-1],
-                                      description="non-linearity", style=wide),
-        inputs=widgets.Dropdown(options=list(INPUTS), value=inputs, description="input batch",
-                                style=wide),
-        metric=widgets.Dropdown(options=list(METRICS), value=metric, description="plot",
-                                style=wide),
-        logy=widgets.Checkbox(value=METRICS[metric][1], description="log scale (y)", style=wide),
-        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
-                                    style=wide),
-    )
-
-    def show(width, n, depth, rc, rs, nonlinearity, inputs, metric, logy, seed):
+    def draw(width, n, depth, rc, rs, nonlinearity, inputs, metric, logy, seed):
         config = (width, n, depth, _components(rc, rs, nonlinearity), seed, inputs)
         try:
             traj = _simulate(*config)
         except ValueError as err:   # at tiny width, ReLU can switch off every sample
             return _show_dead_batch(config, err)
         curve = _curve(*config, metric)
-        with plotting.style():
-            fig, (left, right) = _two_panels(1.4, 1)
-            label = metrics.format_components(traj.config.components)
-            plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
-                                logy=logy and np.nanmax(curve) > 0)  # zeros are masked
-            G = traj.grams[-1]
-            if np.all(np.diag(G) > 0):
-                plotting.plot_cosines(metrics.cosines(G), ax=right,
-                                      title=f"cosines at layer {depth}")
-            else:
-                right.set_axis_off()
-                right.text(0.5, 0.5, "a sample has zero norm:\nno angles to show",
-                           ha="center", va="center")
-            plt.show()
-        summary = metrics.describe(traj)
-        print(summary)
-        return summary
+        fig, (left, right) = _two_panels(1.4, 1)
+        label = metrics.format_components(traj.config.components)
+        plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
+                            logy=logy and np.nanmax(curve) > 0)  # zeros are masked
+        _cosines_or_say(traj.grams[-1], right, depth)
+        return metrics.describe(traj)
 
-    return widgets.interactive(show, **controls)
+    return _explorer(
+        draw,
+        width=_steps(WIDTHS, width, "width d (neurons)"),
+        n=_slider(n, 2, 32, "batch n (samples)"),
+        depth=_slider(depth, 1, 500, "depth (layers)"),
+        rc=_check("rc" in comps, "recentering (RC)"),
+        rs=_check("rs" in comps, "rescaling (RS)"),
+        nonlinearity=_menu(["linear", "relu", "tanh"], comps[-1], "non-linearity"),
+        inputs=_menu(INPUTS, inputs, "input batch"),
+        metric=_menu(METRICS, metric, "plot"),
+        logy=_check(METRICS[metric][1], "log scale (y)"),
+        seed=_seed_box(seed))
 
 
 def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
@@ -223,36 +259,26 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
     except ValueError:                                # undefined at every layer
         stats = np.full((depth + 1, 4), np.nan)
 
-    def show(layer):
-        with plotting.style():
-            fig, (left, right) = _two_panels(1, 1.3)
-            G = grams[layer]
-            if np.all(np.diag(G) > 0):
-                plotting.plot_cosines(metrics.cosines(G), ax=left, title=f"cosines at layer {layer}")
-            else:
-                left.set_axis_off()
-                left.text(0.5, 0.5, "a sample has zero norm:\nno angles to show",
-                          ha="center", va="center")
-            plotting.plot_depth({"norm ratio (largest / rest)": stats[:, 3]}, ax=right,
-                                ylabel="norm ratio")
-            twin = right.twinx()
-            plotting.plot_depth({"max |cos| largest vs rest": stats[:, 1]}, ax=twin,
-                                ylabel="max |cosine|", color=plotting.PALETTE[1],
-                                linestyle="--", marker="s")
-            twin.set_ylim(0, 1)
-            twin.grid(False)
-            right.legend(loc="lower right")
-            twin.legend(loc="center right")
-            right.axvline(layer, color="0.4", linewidth=1, linestyle=":", marker="")
-            plt.show()
-        summary = metrics.describe(traj, layer)
-        print(summary)
-        return summary
+    def draw(layer):
+        fig, (left, right) = _two_panels(1, 1.3)
+        _cosines_or_say(grams[layer], left, layer)
+        plotting.plot_depth({"norm ratio (largest / rest)": stats[:, 3]}, ax=right,
+                            ylabel="norm ratio")
+        twin = right.twinx()
+        plotting.plot_depth({"max |cos| largest vs rest": stats[:, 1]}, ax=twin,
+                            ylabel="max |cosine|", color=plotting.PALETTE[1],
+                            linestyle="--", marker="s")
+        twin.set_ylim(0, 1)
+        twin.grid(False)
+        right.legend(loc="lower right")
+        twin.legend(loc="center right")
+        right.axvline(layer, color="0.4", linewidth=1, linestyle=":", marker="")
+        return metrics.describe(traj, layer)
 
-    slider = widgets.IntSlider(value=layer, min=0, max=depth, description="layer (depth)",
-                               style={"description_width": "initial"},
-                               layout=widgets.Layout(width="60%"))
-    return widgets.interactive(show, layer=slider)
+    # Only the view changes (nothing is simulated), so this slider updates while it moves.
+    return _explorer(draw, layer=widgets.IntSlider(value=layer, min=0, max=depth,
+                                                   description="layer (depth)", style=_WIDE,
+                                                   layout=widgets.Layout(width="60%")))
 
 
 #: Weight-variance scalings offered by :func:`variance_explorer`: label -> factor times 2/d.
@@ -315,41 +341,27 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
     _validation.check_choice(scaling, "scaling", SCALINGS)
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
     runs = _validation.check_int(runs, "runs", low=1, high=20)
-    wide = {"description_width": "initial"}
 
-    def show(n, width, depth, scaling, seed):
+    def draw(n, width, depth, scaling, seed):
         norms = _raw_norms(n, width, depth, scaling, seed, runs)   # (runs, depth + 1, n)
         cluster = norms[:, :, :-1].mean(axis=2)
         outlier = norms[:, :, -1] / (n - 1)
-        with plotting.style():
-            fig, ax = plt.subplots(figsize=(8, 3.6), layout="none")
-            fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
-            plotting.plot_depth({"cluster (mean norm)": cluster, "outlier / (n − 1)": outlier},
-                                ax=ax, ylabel="raw norm", logy=True)
-            ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
-            ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
-            plt.show()
-        summary = (f"RC+ReLU, width {width}, batch {n}, weight variance {scaling} "
-                   f"(alpha = {theory.alpha(n):.4f}): after {depth} layers the cluster's norm is "
-                   f"{cluster[:, -1].mean():.3g} and the outlier's {outlier[:, -1].mean():.3g} "
-                   f"times n - 1 (mean of {runs} runs; both start at 1).")
-        print(summary)
-        return summary
+        fig, ax = plt.subplots(figsize=(8, 3.6), layout="none")
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
+        plotting.plot_depth({"cluster (mean norm)": cluster, "outlier / (n − 1)": outlier},
+                            ax=ax, ylabel="raw norm", logy=True)
+        ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
+        ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
+        return (f"RC+ReLU, width {width}, batch {n}, weight variance {scaling} "
+                f"(alpha = {theory.alpha(n):.4f}): after {depth} layers the cluster's norm is "
+                f"{cluster[:, -1].mean():.3g} and the outlier's {outlier[:, -1].mean():.3g} "
+                f"times n - 1 (mean of {runs} runs; both start at 1).")
 
-    controls = dict(
-        n=widgets.IntSlider(value=n, min=3, max=32, continuous_update=False,
-                            description="batch n (samples)", style=wide),
-        width=widgets.SelectionSlider(options=VARIANCE_WIDTHS, value=width,
-                                      continuous_update=False, description="width d (neurons)",
-                                      style=wide),
-        depth=widgets.IntSlider(value=depth, min=1, max=100, continuous_update=False,
-                                description="depth (layers)", style=wide),
-        scaling=widgets.Dropdown(options=list(SCALINGS), value=scaling,
-                                 description="weight variance", style=wide),
-        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
-                                    style=wide),
-    )
-    return widgets.interactive(show, **controls)
+    return _explorer(draw, n=_slider(n, 3, 32, "batch n (samples)"),
+                     width=_steps(VARIANCE_WIDTHS, width, "width d (neurons)"),
+                     depth=_slider(depth, 1, 100, "depth (layers)"),
+                     scaling=_menu(SCALINGS, scaling, "weight variance"),
+                     seed=_seed_box(seed))
 
 
 TREE_FRESH = [4, 8, 16, 32, 62]
@@ -402,34 +414,21 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
         raise ValueError(f"The 'fresh' parameter must be one of {TREE_FRESH}; got {fresh!r}.")
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
     _validation.check_int(layer, "layer", low=0, high=TREE_DEPTH)
-    wide = {"description_width": "initial"}
-    m_slider = widgets.IntSlider(value=m, min=1, max=n // 2, continuous_update=False,
-                                 description="small group m (samples)", style=wide)
 
-    def show(m, fresh, seed, layer):
+    def draw(m, fresh, seed, layer):
         grams, groups = _split_run(n, m, fresh, seed)
         shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
         history = [groups[i] for i in shown]
-        with plotting.style():
-            fig, (left, right) = _two_panels(1.4, 1)
-            plotting.plot_branching(history, layers=shown, ax=left)
-            left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
-            plotting.plot_cosines(metrics.cosines(grams[layer]), ax=right,
-                                  title=f"cosines at layer {layer}")
-            plt.show()
+        fig, (left, right) = _two_panels(1.4, 1)
+        plotting.plot_branching(history, layers=shown, ax=left)
+        left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
+        plotting.plot_cosines(metrics.cosines(grams[layer]), ax=right,
+                              title=f"cosines at layer {layer}")
         sizes = sorted((len(g) for g in history[-1]), reverse=True)
-        summary = (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
-                   f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(grams, layer))
-        print(summary)
-        return summary
+        return (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
+                f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(grams, layer))
 
-    controls = dict(
-        m=m_slider,
-        fresh=widgets.SelectionSlider(options=TREE_FRESH, value=fresh, continuous_update=False,
-                                      description="fresh directions (spread)", style=wide),
-        seed=widgets.BoundedIntText(value=seed, min=0, max=MAX_SEED, description="seed",
-                                    style=wide),
-        layer=widgets.IntSlider(value=layer, min=0, max=TREE_DEPTH, continuous_update=False,
-                                description="layer (depth)", style=wide),
-    )
-    return widgets.interactive(show, **controls)
+    return _explorer(draw, m=_slider(m, 1, n // 2, "small group m (samples)"),
+                     fresh=_steps(TREE_FRESH, fresh, "fresh directions (spread)"),
+                     seed=_seed_box(seed),
+                     layer=_slider(layer, 0, TREE_DEPTH, "layer (depth)"))
