@@ -38,7 +38,10 @@ ALLOWED = {
     "exercises": CORE | {f"exercises.lesson{k}" for k in range(1, 6)} | {"exercises.harness"},
     "__init__": CORE | {"exercises"},
     "plotting": CORE,
-    "widgets": CORE | {"plotting"},
+    "widgets._explore": CORE | {"plotting"},
+    "widgets.network": CORE | {"plotting", "widgets._explore"},
+    "widgets.models": CORE | {"plotting", "widgets._explore"},
+    "widgets": {"widgets.network", "widgets.models"},
     "cli": set(),
     "__main__": {"cli"},
 }
