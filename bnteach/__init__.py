@@ -13,9 +13,13 @@ batches    every input batch, sizes keyword-only: gaussian(d=, n=), nearly_rank_
 trajectory what a run records: Trajectory (grams per layer) and NetConfig
 simulate   finite-width random networks: run(...) -> Trajectory
 meanfield  the infinitely wide network, a map on Gram matrices: run(...) -> Trajectory
-metrics    geometry from Gram matrices: cosines, ranks, gaps, outliers, describe
-theory     closed forms, each with its source
-tree       the course's branching-tree model (lesson 5)
+metrics    every measurement in one namespace, per_layer and describe; from
+  geometry   one Gram matrix: cosines, ranks, the orthogonality gap
+  clusters   outliers, centered norms, a cluster's spread, active neurons
+theory     closed forms, each with its source; with
+  lyapunov   the Lyapunov exponents of deep linear networks
+tree       the course's branching-tree model (lesson 5); with
+  branching  groups through depth, split trees
 exercises  checkers for the lessons' exercises, with hints
 
 ``bnteach.plotting`` (matplotlib) and ``bnteach.widgets`` (ipywidgets) sit on top
@@ -39,11 +43,11 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 =========  ==========================================================
 """
 
-from bnteach import (batches, exercises, layers, meanfield, metrics, simulate, theory,
-                     trajectory, tree)
+from bnteach import (batches, branching, clusters, exercises, geometry, layers, lyapunov,
+                     meanfield, metrics, simulate, theory, trajectory, tree)
 from bnteach.simulate import Trajectory, run
 
 __version__ = "0.1.0"
 
-__all__ = ["batches", "exercises", "layers", "meanfield", "metrics", "simulate", "theory",
-           "trajectory", "tree", "Trajectory", "run"]
+__all__ = ["batches", "branching", "clusters", "exercises", "geometry", "layers", "lyapunov",
+           "meanfield", "metrics", "simulate", "theory", "trajectory", "tree", "Trajectory", "run"]

@@ -199,9 +199,7 @@ def from_gram(G, *, d=None) -> np.ndarray:
     >>> print(X.shape, np.allclose(metrics.gram(X), G))
     (10, 4) True
     """
-    # Factor G times an exact power of two 2**-k (k even), then scale X back by 2**(k/2):
-    # entries of G near 1e308 or 1e-308 would otherwise overflow or underflow in eigh.
-    G, k = _validation.scale_out(_validation.check_gram(G), even=True)
+    G = _validation.check_gram(G)
     n = len(G)
     # Identical samples have identical Gram columns: factor the distinct ones, then copy,
     # so that they come out bitwise identical (RS amplifies even rounding differences).
@@ -209,7 +207,6 @@ def from_gram(G, *, d=None) -> np.ndarray:
     eig, vec = np.linalg.eigh(G[np.ix_(first, first)])
     keep = eig > 1e-12 * max(eig[-1], 0.0)
     X = (vec[:, keep] * np.sqrt(eig[keep])).T[:, inverse.ravel()]  # (r, n): XᵀX = G
-    X = np.ldexp(X, k // 2)
     d = n if d is None else _validation.check_int(d, "d", low=1)
     if d < len(X):
         raise ValueError(f"The 'd' parameter (the width) must be at least the rank of G "

@@ -283,20 +283,8 @@ def _centered_gram(G: np.ndarray) -> np.ndarray:
 
 def _rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
     """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
-    with np.errstate(over="ignore", under="ignore"):
-        ms = np.mean(Z * Z, axis=1, keepdims=True)                      # (d, 1)
-    # Rows whose squares overflow (entries near 1e300), or underflow with eps = 0 (entries
-    # near 1e-300): measure them in units of their largest entry instead (eps is negligible).
-    redo = np.isinf(ms[:, 0]) | ((eps == 0) & (ms[:, 0] < _TINY) & np.any(Z, axis=1))
-    rms = np.sqrt(ms + eps)
-    if np.any(redo):
-        top = np.max(np.abs(Z[redo]), axis=1, keepdims=True)
-        unit = Z[redo] / top
-        rms[redo] = top * np.sqrt(np.mean(unit * unit, axis=1, keepdims=True))
+    rms = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True) + eps)        # (d, 1)
     return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
-
-
-_TINY = np.finfo(np.float64).tiny
 
 
 def _relu(Z: np.ndarray) -> np.ndarray:

@@ -59,7 +59,6 @@ def _tanh_kernel(C: np.ndarray) -> np.ndarray:
 
 
 def _normalize(G: np.ndarray) -> np.ndarray:
-    G = _validation.scale_out(G)[0]     # exact; the trace of entries near 1e308 stays finite
     return G * (len(G) / np.trace(G))
 
 
@@ -90,26 +89,21 @@ def _check_input(G0, components, weight_var, name):
     G0 = _validation.check_gram(G0, name)
     components = _check_components(components)
     weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
-    # The checks and relu/linear layers are scale-free: work on G0 times an exact power of
-    # two (k even, so square roots scale exactly too), which keeps entries near 1e308 or
-    # 1e-308 from overflowing or underflowing. tanh layers depend on the scale.
-    unit = _validation.scale_out(G0, even=True)[0]
-    if np.trace(unit) <= 0:
+    if np.trace(G0) <= 0:
         raise ValueError(f"{name} is all zeros: the batch has no direction to follow.")
     if "rc" in components:
-        centered = layers.centered_gram(unit)
-        if np.trace(centered) <= 1e-12 * np.trace(unit):
+        centered = layers.centered_gram(G0)
+        if np.trace(centered) <= 1e-12 * np.trace(G0):
             raise ValueError(f"{name} describes a batch of identical samples: recentering maps "
                              f"it to zero. Give the samples different directions or norms.")
     if components[-1] != "tanh":
         # relu and linear layers are positively homogeneous and their output is normalized:
-        # the weight variance cancels, so use the default's (a huge one would only overflow).
-        return unit, components, 2.0
-    with np.errstate(over="ignore"):
-        if not np.isfinite(4 * np.sum(np.abs(weight_var * G0))):   # P C P stays finite too
-            raise ValueError(f"weight_var * {name} overflows float64 (max |{name}| is "
-                             f"{np.abs(G0).max():.3g}): a tanh layer depends on this scale. "
-                             f"Pass a smaller {name} or weight_var.")
+        # the weight variance cancels, so use the default's.
+        return G0, components, 2.0
+    if not np.isfinite(4 * np.sum(np.abs(weight_var * G0))):   # P C P stays finite too
+        raise ValueError(f"weight_var * {name} overflows float64 (max |{name}| is "
+                         f"{np.abs(G0).max():.3g}): a tanh layer depends on this scale. "
+                         f"Pass a smaller {name} or weight_var.")
     return G0, components, weight_var
 
 

@@ -33,7 +33,6 @@ __all__ = ["NetConfig", "Trajectory", "run"]
 MAX_WORK = 10 ** 9
 #: Refuse ``keep="reps"`` above this many bytes.
 MAX_REPS_BYTES = 256 * 2 ** 20
-_TINY = np.finfo(np.float64).tiny
 
 
 def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
@@ -57,9 +56,8 @@ def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
                          f"{MAX_REPS_BYTES // 2**20} MB). Use keep='gram', or fewer layers.")
     if not np.any(X0):
         raise ValueError("X0 is all zeros: the batch has no direction to follow.")
-    unit = _validation.scale_out(X0)[0]      # exact; no overflow in the mean near 1e308
-    if "rc" in components and not np.any(np.abs(layers.recenter(unit)) >
-                                         1e-12 * np.abs(unit).max()):
+    if "rc" in components and not np.any(np.abs(layers.recenter(X0)) >
+                                         1e-12 * np.abs(X0).max()):
         raise ValueError("X0's columns are all identical, so recentering maps the batch to "
                          "zero. Give the samples different directions or norms.")
     return X0, depth, width, components, weights, weight_var, keep
@@ -145,33 +143,25 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
         if layer > 0:
             fan_in = X.shape[0]
             Xd = X if copies is None else X[:, distinct]          # (d_in, m), m distinct samples
-            with np.errstate(over="ignore", invalid="ignore"):    # overflow is refused below
-                if weights == "gaussian":
-                    R = np.linalg.qr(Xd, mode="r")                # (k, m), k = min(d_in, m)
-                    g = rng.standard_normal((width, R.shape[0]))  # the law of W @ Q
-                    Z = g @ (np.sqrt(weight_var / fan_in) * R)    # (d, k) @ (k, m): law of W @ Xd
-                else:
-                    a = np.sqrt(3 * weight_var / fan_in)
-                    Z = rng.uniform(-a, a, size=(width, fan_in)) @ Xd  # (d, d_in) @ (d_in, m)
-                X = layers.apply_components(Z if copies is None else Z[:, copies], components)
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            sq = float(np.sum(X * X))
-        if not (np.isfinite(sq) and sq >= _TINY):   # rare: zero, or near the float range's ends
-            if not np.all(np.isfinite(X)):
-                raise ValueError(f"run: layer {layer} overflows float64: X0 or weight_var is "
-                                 f"too large (a tanh network sees the raw scale of its input). "
-                                 f"Divide X0 by a constant, or pass a smaller weight_var.")
-            if not np.any(X):
-                raise ValueError(f"run: layer {layer} mapped the whole batch to zero (every "
-                                 f"neuron was inactive on every sample), so there is nothing to "
-                                 f"follow. Use a wider network (width) or another seed (rng).")
-            top = np.max(np.abs(X))                # measure X in units of its largest entry
-            unit = X / top
-            rel = np.sqrt(np.sum(unit * unit) / n)
-            log_factor, Xn = np.log(top) + np.log(rel), unit / rel
-        else:
-            factor = np.sqrt(sq / n)
-            log_factor, Xn = np.log(factor), X / factor
+            if weights == "gaussian":
+                R = np.linalg.qr(Xd, mode="r")                    # (k, m), k = min(d_in, m)
+                g = rng.standard_normal((width, R.shape[0]))      # the law of W @ Q
+                Z = g @ (np.sqrt(weight_var / fan_in) * R)        # (d, k) @ (k, m): law of W @ Xd
+            else:
+                a = np.sqrt(3 * weight_var / fan_in)
+                Z = rng.uniform(-a, a, size=(width, fan_in)) @ Xd  # (d, d_in) @ (d_in, m)
+            X = layers.apply_components(Z if copies is None else Z[:, copies], components)
+        sq = float(np.sum(X * X))
+        if not np.isfinite(sq):
+            raise ValueError(f"run: layer {layer} overflows float64: X0 or weight_var is "
+                             f"too large (a tanh network sees the raw scale of its input). "
+                             f"Divide X0 by a constant, or pass a smaller weight_var.")
+        if sq == 0.0:
+            raise ValueError(f"run: layer {layer} mapped the whole batch to zero (every "
+                             f"neuron was inactive on every sample), so there is nothing to "
+                             f"follow. Use a wider network (width) or another seed (rng).")
+        factor = np.sqrt(sq / n)
+        log_factor, Xn = np.log(factor), X / factor
         # The raw layer is exp(log_s) times this one when the layer is positively homogeneous
         # in its input and was fed a rescaled input; RS forgets the input's scale, and tanh
         # layers are fed the raw input, so then the scale starts afresh.

@@ -1,15 +1,20 @@
 """Every public function of the compute layer, driven with arbitrary input (hypothesis).
 
-The property, for ``layers``, ``batches``, ``simulate``, ``meanfield``, ``metrics``,
-``theory`` and ``tree`` (each module's ``__all__``): a call on *any* argument (arrays of any shape,
-0-D to 3-D and n < 2, dtypes bool/int/float16/complex/object, NaN and inf,
-magnitudes near 1e300 and 1e-300, wrong types, bad parameters) either
+The property, for every module of the compute layer (each module's ``__all__``): a
+call on *any* argument (arrays of any shape, 0-D to 3-D and n < 2, dtypes
+bool/int/float16/complex/object, NaN and inf, magnitudes from 1e-100 to 1e100,
+wrong types, bad parameters) either
 
 * returns finite results of the documented shape, or
 * raises ``ValueError`` or ``TypeError`` whose message names the bad parameter,
 
 and never another exception, a silent NaN/inf, a ``RuntimeWarning`` (overflow,
-invalid value) left in a learner's notebook, or a hang. Sizes are kept small and
+invalid value) left in a learner's notebook, or a hang. Magnitudes stay within about
+1e±100 (Gram matrices and scalars; batches and weights within 1e±50), where float64
+arithmetic is exact enough. The package has no machinery for entries near the ends
+of the float range (1e±308), whose squares overflow or underflow: it refuses
+non-finite inputs, and results that overflow where it computes them (``gram``,
+``recenter``, ``bn_layer``, ``run``), and promises nothing more there. Sizes are kept small and
 every example has a deadline, so the file runs in seconds. Examples are
 derandomized (the same cases every CI run); set ``BNTEACH_PROPERTY_EXAMPLES=2000`` to
 search more, and new random cases, locally.
@@ -32,9 +37,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bnteach import batches, layers, meanfield, metrics, simulate, theory, trajectory, tree
+from bnteach import (batches, branching, clusters, geometry, layers, lyapunov, meanfield,
+                     metrics, simulate, theory, trajectory, tree)
 
-MODULES = (layers, batches, trajectory, simulate, meanfield, metrics, theory, tree)
+# metrics, theory and tree re-export the functions of geometry and clusters, lyapunov, and
+# branching: the tests below drive them under those names.
+MODULES = (layers, batches, trajectory, simulate, meanfield, geometry, clusters, metrics,
+           lyapunov, theory, branching, tree)
 # Plain records: they store what ``run``/``outlier_stats`` give them and compute nothing.
 RECORDS = {trajectory.NetConfig, trajectory.Trajectory, metrics.OutlierStats}
 
@@ -133,13 +142,23 @@ def assert_array(value, shape, what):
 
 # -- strategies --------------------------------------------------------------------------------
 
-SPECIAL = [0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, 1e300, -1e300, 1e-300, -1e-300,
-           5e-324, 1.7e308, 1e150, 1e-160]
-ELEMENTS = st.one_of(st.floats(-10, 10), st.sampled_from(SPECIAL),
-                     st.floats(allow_nan=True, allow_infinity=True))
+# Finite magnitudes stay within about 1e±100 (module docstring): Gram matrices and scalar
+# parameters up to 1e±100, the entries of batches and weights up to 1e±50, so that products
+# such as W @ X and X.T @ X, and their squares, stay far from over- and underflow.
+BIG, SMALL = 1e50, 1e-50
+SPECIAL = [0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, BIG, -BIG, SMALL, -SMALL,
+           1e25, 1e-25]
+
+
+def floats(low, high):
+    """Finite floats in [low, high]: 0, or at least SMALL in magnitude."""
+    return st.floats(low, high).filter(lambda x: x == 0 or abs(x) >= SMALL)
+
+
+ELEMENTS = st.one_of(floats(-10, 10), st.sampled_from(SPECIAL), floats(-BIG, BIG))
 DTYPES = ["float64", "float32", "float16", "int64", "int8", "uint8", "bool", "complex128",
           "object"]
-MAGNITUDES = [1.0, 1.0, 1.0, 1e300, 1e-300, 1e150, 1e-150, 1e-160, 1e305]
+MAGNITUDES = [1.0, 1.0, 1.0, BIG, SMALL, 1e25, 1e-25, 1e-40, 1e45]
 
 
 @st.composite
@@ -167,7 +186,7 @@ def batch_arrays(draw, min_d=1, max_d=6, min_n=2, max_n=6):
     repeated or zero columns or a stray NaN."""
     d = draw(st.integers(min_d, max_d))
     n = draw(st.integers(min_n, max_n))
-    X = draw(hnp.arrays(np.float64, (d, n), elements=st.floats(-3, 3)))
+    X = draw(hnp.arrays(np.float64, (d, n), elements=floats(-3, 3)))
     X = X * draw(st.sampled_from(MAGNITUDES))
     trick = draw(st.sampled_from(["none", "none", "none", "repeat", "zero col", "zero row",
                                   "nan", "ints", "list"]))
@@ -205,17 +224,18 @@ def grams(draw):
     X = np.asarray(draw(batch_arrays()), dtype=float)
     with np.errstate(all="ignore"):
         G = X.T @ X
-        if kind == "scaled":            # entries near the ends of the float range
-            G = G / max(np.abs(G).max(), 1e-300) * draw(st.sampled_from([1e300, 1.7e308,
-                                                                          1e-300, 5e-320]))
+        if kind == "scaled":            # entries near the ends of the range tested
+            G = G / (np.abs(G).max() or 1.0) * draw(st.sampled_from([1e100, 3e99, 1e-100,
+                                                                      5e-99]))
     return G
 
 
 SIZES = st.one_of(st.integers(-3, 9), st.sampled_from(
     [True, False, 2.0, 2.5, "3", None, np.int64(3), np.uint8(4), np.float64(3.0), [3], -10**30]))
 BIG_INTS = st.one_of(SIZES, st.sampled_from([10**12, 10**30, 10**400]))
-REALS = st.one_of(st.floats(-10, 10), st.sampled_from(SPECIAL), st.sampled_from(
-    [0, 1, -1, 2, True, "1", None, np.float32(0.5), np.int64(2), 2 + 0j, [1.0]]))
+REALS = st.one_of(floats(-10, 10), st.sampled_from(SPECIAL), st.sampled_from(
+    [1e100, -1e100, 1e-100, 0, 1, -1, 2, True, "1", None, np.float32(0.5), np.int64(2), 2 + 0j,
+     [1.0]]))
 VALID_COMPONENTS = [norm + nl for norm in [(), ("rc",), ("rs",), ("rc", "rs")]
                     for nl in [(), ("relu",), ("tanh",), ("linear",)]]
 COMPONENTS = st.one_of(
@@ -271,7 +291,7 @@ def weights_for(draw, X):
     shape = _shape(X)
     if len(shape) == 2 and draw(st.booleans()):
         W = draw(hnp.arrays(np.float64, (draw(st.integers(1, 6)), shape[0]),
-                            elements=st.floats(-3, 3)))
+                            elements=floats(-3, 3)))
         return W * draw(st.sampled_from(MAGNITUDES))
     return draw(st.one_of(wild_arrays(), JUNK))
 
@@ -598,7 +618,7 @@ def test_lyapunov_exponents(d):
 
 # Sizes stay small: a tree of k levels has 2**k leaves and a (2**k, 2**k) Gram matrix.
 LEVEL_COSINES = st.one_of(
-    st.lists(st.one_of(st.floats(-1, 1), st.sampled_from(SPECIAL)), min_size=0, max_size=4),
+    st.lists(st.one_of(floats(-1, 1), st.sampled_from(SPECIAL)), min_size=0, max_size=4),
     st.sampled_from([[0.5], [0.9, 0.3], [0.99, 0.6, 0.2], (0.0, 0.9), np.array([[0.5]])]),
     wild_arrays(max_dims=2).filter(lambda a: a.size <= 8), JUNK)
 

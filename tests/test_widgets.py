@@ -22,6 +22,8 @@ import pytest  # noqa: E402
 import bnteach  # noqa: E402
 from bnteach import simulate  # noqa: E402
 from bnteach import widgets as bw  # noqa: E402
+from bnteach.widgets import models as bwm  # noqa: E402
+from bnteach.widgets import network as bwn  # noqa: E402
 
 #: kwarg of the callback -> the control's label, as the learner reads it (with units).
 LABELS = {
@@ -45,16 +47,16 @@ SMALL = dict(width=8, n=4, depth=5)
 @pytest.fixture(autouse=True)
 def _fresh():
     plt.close("all")
-    bw._simulate.cache_clear()
-    bw._curve.cache_clear()
-    bw._raw_norms.cache_clear()
-    bw._split_run.cache_clear()
+    bwn._simulate.cache_clear()
+    bwn._curve.cache_clear()
+    bwm._raw_norms.cache_clear()
+    bwm._split_run.cache_clear()
     yield
     plt.close("all")
-    bw._simulate.cache_clear()
-    bw._curve.cache_clear()
-    bw._raw_norms.cache_clear()
-    bw._split_run.cache_clear()
+    bwn._simulate.cache_clear()
+    bwn._curve.cache_clear()
+    bwm._raw_norms.cache_clear()
+    bwm._split_run.cache_clear()
 
 
 @pytest.fixture
@@ -226,8 +228,8 @@ def run_calls(monkeypatch):
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(simulate, "run", counting_run)
-    bw._simulate.cache_clear()
-    bw._curve.cache_clear()
+    bwn._simulate.cache_clear()
+    bwn._curve.cache_clear()
     return calls
 
 
@@ -253,8 +255,8 @@ def test_seed_simulates_again_and_reproduces(run_calls, callback_errors):
     assert again == first
     assert len(run_calls) == 2                      # seed 0 was cached
 
-    bw._simulate.cache_clear()
-    bw._curve.cache_clear()
+    bwn._simulate.cache_clear()
+    bwn._curve.cache_clear()
     fresh = bw.network_explorer(**SMALL, seed=0)
     assert len(run_calls) == 3                      # really simulated again ...
     assert fresh.result == first                    # ... with the same outcome
@@ -273,7 +275,7 @@ def test_simulating_controls_simulate_again(run_calls, callback_errors):
 def _dead_samples(seed, depth=10):
     """How many samples of a width-4 ReLU network end at zero (n for a run that stopped)."""
     try:
-        traj = bw._simulate(4, 4, depth, ("relu",), seed, "Gaussian")
+        traj = bwn._simulate(4, 4, depth, ("relu",), seed, "Gaussian")
     except ValueError:
         return 4
     return int(np.sum(np.diag(traj.grams[-1]) <= 0))
@@ -352,9 +354,9 @@ def _imports(path):
 
 def test_only_widgets_imports_ipywidgets():
     package = Path(bnteach.__file__).parent
-    importers = {p.name for p in package.rglob("*.py")
+    importers = {p.relative_to(package).parts[0] for p in package.rglob("*.py")
                  if any(m == "ipywidgets" or m.startswith("ipywidgets.") for m in _imports(p))}
-    assert importers == {"widgets.py"}
+    assert importers == {"widgets"}        # the sub-package bnteach/widgets/ alone
 
 
 # -- lesson 4: layer_viewer and variance_explorer ------------------------------------------
@@ -427,8 +429,8 @@ def test_variance_explorer_controls_extremes(callback_errors):
 def test_variance_two_alpha_keeps_norms_he_shrinks_them():
     """The explorer's claim at moderate width: 2α/d keeps both norms near 1, He shrinks them."""
     n, depth = 8, 20
-    alpha_runs = bw._raw_norms(n, 1024, depth, "2α/d", 0, 5)
-    he_runs = bw._raw_norms(n, 1024, depth, "He: 2/d", 0, 5)
+    alpha_runs = bwm._raw_norms(n, 1024, depth, "2α/d", 0, 5)
+    he_runs = bwm._raw_norms(n, 1024, depth, "He: 2/d", 0, 5)
     assert alpha_runs.shape == (5, depth + 1, n)
     kept = alpha_runs[:, -1, :-1].mean()
     assert 0.8 < kept < 1.25
@@ -461,9 +463,9 @@ def test_tree_explorer_controls_extremes(callback_errors):
 
 def test_tree_explorer_layer_is_a_view(monkeypatch, callback_errors):
     calls = []
-    real = bw.meanfield.run
-    monkeypatch.setattr(bw.meanfield, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
-    bw._split_run.cache_clear()
+    real = bwm.meanfield.run
+    monkeypatch.setattr(bwm.meanfield, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    bwm._split_run.cache_clear()
     w = bw.tree_explorer(n=8, m=1, layer=10)
     layer = next(c for c in w.children if getattr(c, "description", "") == "layer (depth)")
     for value in (0, 200, 400):
