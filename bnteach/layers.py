@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnteach import _validation
+from bnteach import _kernels, _validation
 
 __all__ = ["recenter", "rescale", "relu", "bn_layer", "centering_matrix", "centered_gram"]
 
@@ -95,7 +95,7 @@ def centered_gram(G) -> np.ndarray:
                          f"X.T @ X; got shape {G.shape}.")
     _validation.check_finite(G, "G")
     with np.errstate(over="ignore", invalid="ignore"):
-        C = _centered_gram(G)
+        C = _kernels.centered_gram(G)
     if not np.all(np.isfinite(C)):
         raise ValueError("centering G overflows float64: its entries are too large (near "
                          "1e308). Divide G by a constant first; angles and norm ratios do not "
@@ -132,7 +132,7 @@ def recenter(Z) -> np.ndarray:
     """
     Z = _validation.check_batch(Z, "Z")
     with np.errstate(over="ignore", invalid="ignore"):      # near 1e308 the mean overflows
-        return _check_overflow(_recenter(Z), "Z", "recentering")
+        return _check_overflow(_kernels.recenter(Z), "Z", "recentering")
 
 
 def rescale(Z, eps: float = 0.0) -> np.ndarray:
@@ -178,7 +178,7 @@ def rescale(Z, eps: float = 0.0) -> np.ndarray:
             raise ValueError(f"rescale: row(s) {shown} of Z are all zero, so their batch "
                              f"root-mean-square is 0 and dividing by it is undefined. Pass "
                              f"eps > 0 (e.g. eps=1e-5, as in torch.nn.BatchNorm1d).")
-    return _rescale(Z, eps)
+    return _kernels.rescale(Z, eps)
 
 
 def relu(Z) -> np.ndarray:
@@ -202,7 +202,7 @@ def relu(Z) -> np.ndarray:
     array([[0. , 2. ],
            [0.5, 0. ]])
     """
-    return _relu(_validation.check_batch(Z, "Z"))
+    return _kernels.relu(_validation.check_batch(Z, "Z"))
 
 
 def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
@@ -253,12 +253,13 @@ def bn_layer(X, W, components=("rc", "relu")) -> np.ndarray:
         Z = _check_overflow(W @ X, "W and X", "W @ X")  # (d, d_in) @ (d_in, n) -> (d, n)
         if "rs" in components:
             # A zero row would be an error in rescale(); report it in the layer's terms.
-            if not np.all(np.any(_recenter(Z) if "rc" in components else Z, axis=1)):
+            if not np.all(np.any(_kernels.recenter(Z) if "rc" in components else Z, axis=1)):
                 raise ValueError("bn_layer: a neuron's pre-activations are constant over the "
                                  "batch, so rescaling divides by zero. This happens when W has a "
                                  "zero row or the batch's samples are identical; use "
                                  "rescale(Z, eps=...) by hand if you need an epsilon.")
-        return _check_overflow(apply_components(Z, components), "W and X", "the layer")
+        return _check_overflow(_kernels.apply_components(Z, components), "W and X",
+                               "the layer")
 
 
 def _check_overflow(out: np.ndarray, name: str, what: str) -> np.ndarray:
@@ -268,39 +269,3 @@ def _check_overflow(out: np.ndarray, name: str, what: str) -> np.ndarray:
                          f"(near 1e308). Divide by a constant first; angles and ranks do not "
                          f"depend on the scale.")
     return out
-
-
-# -- internal, unchecked versions (used by simulate and meanfield) -------------------------
-
-def _recenter(Z: np.ndarray) -> np.ndarray:
-    return Z - Z.mean(axis=1, keepdims=True)
-
-
-def _centered_gram(G: np.ndarray) -> np.ndarray:
-    C = G - G.mean(axis=0, keepdims=True)        # P G P, with P symmetric
-    return C - C.mean(axis=1, keepdims=True)
-
-
-def _rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
-    """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
-    rms = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True) + eps)        # (d, 1)
-    return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
-
-
-def _relu(Z: np.ndarray) -> np.ndarray:
-    return np.maximum(Z, 0.0)
-
-
-_NONLINEARITY = {"relu": _relu, "tanh": np.tanh, "linear": lambda Z: Z}
-
-
-def apply_components(Z: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
-    """Apply canonical ``components`` (from ``_validation.check_components``) to ``Z = W @ X``.
-
-    Internal: trusts its inputs. All-zero rows pass RS as zeros instead of raising.
-    """
-    if "rc" in components:
-        Z = _recenter(Z)
-    if "rs" in components:
-        Z = _rescale(Z)
-    return _NONLINEARITY[components[-1]](Z)

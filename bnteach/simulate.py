@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnteach import _validation, layers
+from bnteach import _kernels, _validation, layers
 from bnteach.trajectory import NetConfig, Trajectory
 
 __all__ = ["NetConfig", "Trajectory", "run"]
@@ -150,7 +150,7 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
                 Z = rng.uniform(-a, a, size=(width, fan_in)) @ Xd  # (d, d_in) @ (d_in, m)
-            X = layers.apply_components(Z if copies is None else Z[:, copies], components)
+            X = _kernels.apply_components(Z if copies is None else Z[:, copies], components)
         sq = float(np.sum(X * X))
         if not np.isfinite(sq):
             raise ValueError(f"run: layer {layer} overflows float64: X0 or weight_var is "

@@ -19,11 +19,12 @@ PACKAGE = REPO / "bnteach"
 # module of bnteach/ must be listed: the compute layer (numpy only), the exercises (on the
 # compute layer), plotting, widgets and the command line. The maintainers' tools are not in
 # the package (the repository's tools/ folder, never shipped).
-CORE = {"_validation", "layers", "batches", "trajectory", "lyapunov", "theory", "meanfield",
-        "geometry", "clusters", "metrics", "simulate", "branching", "tree"}
+CORE = {"_validation", "_kernels", "layers", "batches", "trajectory", "lyapunov", "theory",
+        "meanfield", "geometry", "clusters", "metrics", "simulate", "branching", "tree"}
 ALLOWED = {
     "_validation": set(),
-    "layers": {"_validation"},
+    "_kernels": set(),
+    "layers": {"_validation", "_kernels"},
     "batches": {"_validation"},
     "trajectory": set(),
     "lyapunov": {"_validation"},
@@ -32,7 +33,7 @@ ALLOWED = {
     "geometry": {"_validation"},
     "clusters": {"_validation", "layers", "geometry"},
     "metrics": {"_validation", "geometry", "clusters", "trajectory"},
-    "simulate": {"_validation", "layers", "trajectory"},
+    "simulate": {"_validation", "_kernels", "layers", "trajectory"},
     "branching": {"_validation", "geometry"},
     "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate", "branching"},
     "exercises.results": set(),
@@ -144,6 +145,35 @@ def test_no_module_is_over_about_300_lines():
     lines = {m: len(_path(m).read_text(encoding="utf-8").splitlines()) for m in _module_names()}
     long = {m for m, k in lines.items() if k > MAX_LINES}
     assert long == KNOWN_LONG, {m: lines[m] for m in long ^ KNOWN_LONG}
+
+
+def _private_uses(module: str) -> set[str]:
+    """``other._name`` and ``from bnteach.other import _name`` in ``module``, for bnteach
+    modules ``other`` (package-private modules such as ``_validation`` are modules whose
+    names are meant for the package; their own ``_names`` are still private)."""
+    tree = ast.parse(_path(module).read_text(encoding="utf-8"))
+    aliases = {}                                   # local name -> bnteach module
+    uses = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bnteach"):
+            base = node.module[len("bnteach."):] if node.module != "bnteach" else ""
+            for alias in node.names:
+                target = f"{base}.{alias.name}" if base else alias.name
+                if _resolve(target) == target:     # a module: remember its local name
+                    aliases[alias.asname or alias.name] = target
+                elif alias.name.startswith("_") and not alias.name.startswith("__"):
+                    uses.add(f"{base}.{alias.name}")
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases and node.attr.startswith("_")
+                and not node.attr.startswith("__")):
+            uses.add(f"{aliases[node.value.id]}.{node.attr}")
+    return uses
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED))
+def test_modules_use_only_public_names_of_each_other(module):
+    assert not _private_uses(module), f"{module} uses private names {sorted(_private_uses(module))}"
 
 
 def test_every_module_is_in_the_layering():

@@ -12,9 +12,9 @@ from bnteach import exercises, layers, metrics, theory, tree
 
 @pytest.fixture(autouse=True)
 def _fresh_status():
-    exercises._status.clear()
+    exercises.reset_status()
     yield
-    exercises._status.clear()
+    exercises.reset_status()
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_accepts_the_reference(name, capsys):
     assert check(solution) is True
     out = capsys.readouterr().out
     assert "passed" in out and exercises.EXERCISES[name].number in out
-    assert exercises._status[name] == "passed"
+    assert exercises.status()[name] == "passed"
     assert check(package_reference) is True
 
 
@@ -121,7 +121,7 @@ def test_stub_is_pending_not_an_error(name, capsys):
     assert check(_stub(name)) is False
     out = capsys.readouterr().out
     assert "pending" in out and "NotImplementedError" in out
-    assert exercises._status[name] == "pending"
+    assert exercises.status()[name] == "pending"
 
 
 @pytest.mark.parametrize("name", CHECKS)
@@ -132,7 +132,7 @@ def test_rejects_a_non_callable(name):
                                         rf"without parentheses after {name}; "
                                         rf"got {type(called).__name__}\."):
         check(called)
-    assert name not in exercises._status
+    assert name not in exercises.status()
 
 
 @pytest.mark.parametrize("name", CHECKS)
@@ -158,7 +158,7 @@ def test_failure_is_recorded_and_numbered(name):
     check = CHECKS[name][0]
     with pytest.raises(AssertionError, match=rf"^Exercise {exercises.EXERCISES[name].number}: "):
         check(lambda *args: None)
-    assert exercises._status[name] == "failed"
+    assert exercises.status()[name] == "failed"
 
 
 # -- rescale: wrong variants and their hints ---------------------------------------------------
@@ -199,7 +199,7 @@ def test_rescale_rejects_with_hint(variant, keep_global_rng):
     wrong, hint = RESCALE_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_rescale(wrong)
-    assert exercises._status["rescale"] == "failed"
+    assert exercises.status()["rescale"] == "failed"
 
 
 def test_global_rng_caught_anywhere_in_the_mt_key(keep_global_rng):
@@ -248,7 +248,7 @@ def test_orthogonality_gap_rejects_with_hint(variant):
     wrong, hint = GAP_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_orthogonality_gap(wrong)
-    assert exercises._status["orthogonality_gap"] == "failed"
+    assert exercises.status()["orthogonality_gap"] == "failed"
 
 
 def test_orthogonality_gap_accepts_a_zero_d_array():
@@ -284,7 +284,7 @@ def test_recenter_rejects_with_hint(variant):
     wrong, hint = RECENTER_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_recenter(wrong)
-    assert exercises._status["recenter"] == "failed"
+    assert exercises.status()["recenter"] == "failed"
 
 
 # -- commutation_gap: wrong variants and their hints ---------------------------------------
@@ -327,7 +327,7 @@ def test_commutation_gap_rejects_with_hint(variant):
     wrong, hint = COMMUTATION_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_commutation_gap(wrong)
-    assert exercises._status["commutation_gap"] == "failed"
+    assert exercises.status()["commutation_gap"] == "failed"
 
 
 def test_commutation_gap_accepts_other_correct_forms():
@@ -377,7 +377,7 @@ def test_relu_cosine_rejects_with_hint(variant):
     with np.errstate(invalid="ignore"):
         with pytest.raises(AssertionError, match=hint):
             exercises.check_relu_cosine(wrong)
-    assert exercises._status["relu_cosine"] == "failed"
+    assert exercises.status()["relu_cosine"] == "failed"
 
 
 def test_relu_cosine_accepts_the_sqrt_form():
@@ -418,7 +418,7 @@ def test_kappa_rejects_with_hint(variant):
     wrong, hint = KAPPA_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_kappa(wrong)
-    assert exercises._status["kappa"] == "failed"
+    assert exercises.status()["kappa"] == "failed"
 
 
 def test_kappa_receives_a_python_int():
@@ -478,7 +478,7 @@ def test_measure_alpha_passes_for_other_correct_simulations():
     tolerance is not tuned to one stream."""
     for seed in range(10):
         for width, draws in ((4096, 10), (2048, 20)):
-            exercises._status.clear()
+            exercises.reset_status()
             assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
                 n, np.random.default_rng([seed, n]), width=width, draws=draws))
 

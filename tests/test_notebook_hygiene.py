@@ -127,6 +127,18 @@ def test_the_file_check_sees_every_form():
     assert found == {"SOURCES.md", "01_linear_networks.ipynb", "bnteach/x.py", "notes.md"}
 
 
+def test_the_readme_lists_the_lessons_of_the_course_in_order():
+    """The course order lives in one place, ``LESSONS`` in tools/notebooks.py; the README's
+    lesson table, the index's links and CLAIMS.md's sections are checked against it."""
+    readme = (LESSONS.parent / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\d\d_\w+)` \|", readme, flags=re.M)
+    assert listed == [name.removesuffix(".ipynb") for name, _ in tool.LESSONS], (
+        f"README.md's lesson table lists {listed}; the course (LESSONS in tools/notebooks.py) "
+        f"is {[name for name, _ in tool.LESSONS]}")
+    assert sorted(p.name for p in NOTEBOOKS if not tool.is_template(p.name)) == \
+        [name for name, _ in tool.LESSONS], "lessons/ and LESSONS name different notebooks"
+
+
 def test_metadata_and_size(notebook):
     path, nb = notebook
     assert "widgets" not in nb["metadata"], f"{path.name}: stale widget state; {FIX}"

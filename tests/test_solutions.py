@@ -3,7 +3,7 @@
 A solution is loaded in a lesson by a hidden ``%load solutions/<lesson>_ex<k>.py``
 cell and runs in the lesson's namespace (``np`` and ``bn`` imported). Here each
 file runs in such a namespace; its last line calls the checker, which records
-"passed" in ``bn.exercises._status``.
+"passed" in ``bn.exercises.status()``.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ def _checked_exercise(source: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_status():
-    bn.exercises._status.clear()
+    bn.exercises.reset_status()
     yield
-    bn.exercises._status.clear()
+    bn.exercises.reset_status()
 
 
 @pytest.mark.parametrize("path", _solution_files(), ids=lambda p: p.name)
@@ -45,7 +45,7 @@ def test_solution_passes_its_checker(path):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(source, str(path), "exec"), {"np": np, "bn": bn})
-    assert bn.exercises._status == {name: "passed"}
+    assert bn.exercises.status() == {name: "passed"}
     assert "passed" in out.getvalue()
 
 

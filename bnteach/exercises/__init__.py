@@ -18,7 +18,8 @@ lives in :mod:`bnteach.exercises.harness`; each lesson's checkers in
 ``bnteach.exercises.lesson<N>``.
 """
 
-from bnteach.exercises.harness import EXERCISES, Exercise, _status, summary  # noqa: F401
+from bnteach.exercises.harness import (EXERCISES, Exercise, reset_status,  # noqa: F401
+                                       status, summary)
 from bnteach.exercises.lesson1 import check_orthogonality_gap, check_rescale
 from bnteach.exercises.lesson2 import check_commutation_gap, check_recenter
 from bnteach.exercises.lesson3 import check_kappa, check_relu_cosine
@@ -27,4 +28,5 @@ from bnteach.exercises.lesson5 import check_lca_level, check_tree_gram
 
 __all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
            "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
-           "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary"]
+           "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary", "status",
+           "reset_status"]

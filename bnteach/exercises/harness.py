@@ -29,8 +29,8 @@ import numpy as np
 
 from bnteach.exercises.results import as_array, as_number, reject_known_mistakes
 
-__all__ = ["Exercise", "EXERCISES", "RTOL", "exercise", "call", "as_array", "as_number",
-           "reject_known_mistakes", "summary"]
+__all__ = ["Exercise", "EXERCISES", "status", "reset_status", "RTOL", "exercise", "call",
+           "as_array", "as_number", "reject_known_mistakes", "summary"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,22 @@ def call(fn, *args):
         "from a Generator instead: the rng passed to your function, if it takes one, or "
         "rng = np.random.default_rng(seed).")
     return out
+
+
+def status() -> dict[str, str]:
+    """This session's results so far: exercise name -> "passed", "failed" or "pending".
+
+    Returns
+    -------
+    dict of str to str
+        A copy; exercises not checked yet are absent. For graders and tests.
+    """
+    return dict(_status)
+
+
+def reset_status() -> None:
+    """Forget this session's results, as a fresh kernel would (for graders and tests)."""
+    _status.clear()
 
 
 def summary(lesson: str | int | None = None) -> None:
