@@ -118,3 +118,31 @@ def test_hidden_tests_are_marked_hidden(tmp_path):
                                                   ["# HIDDEN", "def test_b(rescale):"]]
     nb = grading.source_notebook(LESSONS[0], "w.whl", hidden_dir=tmp_path)
     assert _questions(nb)[0][1][1:] == cells
+
+
+def test_grade_retries_a_run_that_hangs(tmp_path, monkeypatch):
+    """A first ``otter run`` that never answers is ended (its process group) and run again."""
+    calls, killed = [], []
+
+    class FakeRun:
+        def __init__(self, args, **kwargs):
+            calls.append(args)
+            self.pid, self.returncode, self.hang = 4242, 0, len(calls) == 1
+            self.out = args[args.index("-o") + 1]
+
+        def communicate(self, timeout=None):
+            if self.hang and timeout is not None:
+                raise grading.subprocess.TimeoutExpired("otter", timeout)
+            if not self.hang:
+                results = {"tests": [{"name": "ex1_1", "score": 1, "max_score": 1.0}]}
+                (tmp_path / "out" / "sub" / "results.json").write_text(json.dumps(results))
+            return "", None
+
+    monkeypatch.setattr(grading.subprocess, "Popen", FakeRun)
+    monkeypatch.setattr(grading.os, "killpg", lambda pid, sig: killed.append(pid))
+    (row,) = grading.grade(tmp_path / "ag.zip", [tmp_path / "sub.ipynb"], tmp_path / "out",
+                           timeout=0.1, retries=1)
+    assert (row["score"], row["possible"], row["attempts"]) == (1, 1.0, 2)
+    assert killed == [4242] and len(calls) == 2 and calls[0][1:4] == ["-m", "otter", "run"]
+    assert (tmp_path / "out" / "scores.csv").read_text().splitlines()[1] == "sub.ipynb,1,1.0,"\
+        + f"{row['seconds']},2"

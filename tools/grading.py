@@ -41,7 +41,8 @@ hidden tests (otter passes each parameter the notebook variable of that name, so
 test must import what it uses inside its body). Hidden tests share the question's point.
 
 ``grade`` runs ``otter run`` (otter's non-docker grader) on each submission in a
-child process under a timeout, retried once by default (a grading kernel can hang),
+child process under a timeout (120 s by default: a lesson runs in about 5 s, otter's
+start-up adds a few), retried once by default (a grading kernel can hang, idle),
 and writes OUT/<submission>/results.json and OUT/scores.csv.
 
 A repository tool (``tools/``), never packaged.
@@ -54,8 +55,10 @@ import ast
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -294,19 +297,23 @@ def grade_one(autograder: Path, submission: Path, out: Path, timeout: float,
               retries: int) -> dict:
     """``otter run`` on one submission, in a child process under ``timeout``, with retries."""
     out.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
     for attempt in range(retries + 1):
         (out / "results.json").unlink(missing_ok=True)
-        start = time.monotonic()
+        # A session of its own, so that a timeout ends otter and the kernel it started.
+        proc = subprocess.Popen([sys.executable, "-m", "otter", "run", "--no-logo", "-a",
+                                 str(autograder), "-o", str(out), str(submission)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
         try:
-            run = subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a",
-                                  str(autograder), "-o", str(out), str(submission)],
-                                 capture_output=True, text=True, timeout=timeout,
-                                 start_new_session=True)
-            ok = run.returncode == 0 and (out / "results.json").exists()
-            why = f"exit code {run.returncode}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}"
+            output, _ = proc.communicate(timeout=timeout)
+            ok = proc.returncode == 0 and (out / "results.json").exists()
+            why = f"exit code {proc.returncode}:\n{output[-3000:]}"
         except subprocess.TimeoutExpired:
-            ok, why = False, f"no result within {timeout:.0f} s"
-        took = time.monotonic() - start
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            ok, why = False, f"no result within {timeout:g} s"
+        took = time.monotonic() - start              # all attempts together
         if ok:
             results = json.loads((out / "results.json").read_text(encoding="utf-8"))
             results["seconds"], results["attempts"] = round(took, 1), attempt + 1
@@ -349,7 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     g.add_argument("autograder", type=Path)
     g.add_argument("submissions", type=Path, nargs="+")
     g.add_argument("-o", "--output-dir", type=Path, default=Path("grading-results"))
-    g.add_argument("--timeout", type=float, default=300, help="seconds per attempt")
+    g.add_argument("--timeout", type=float, default=120, help="seconds per attempt")
     g.add_argument("--retries", type=int, default=1)
     args = parser.parse_args(argv)
     if args.command == "otter":
