@@ -146,3 +146,19 @@ def test_grade_retries_a_run_that_hangs(tmp_path, monkeypatch):
     assert killed == [4242] and len(calls) == 2 and calls[0][1:4] == ["-m", "otter", "run"]
     assert (tmp_path / "out" / "scores.csv").read_text().splitlines()[1] == "sub.ipynb,1,1.0,"\
         + f"{row['seconds']},2"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_grading_skips_the_explorers_and_what_uses_them(lesson):
+    nb = grading.source_notebook(lesson, "w.whl")
+    skipped = [grading._source(c) for c in nb["cells"]
+               if grading.IGNORE_TAG in c.get("metadata", {}).get("tags", [])]
+    assert skipped and all("bw." in s or ".result" in s for s in skipped)
+    assert not any(grading.STUB_RE.search(s) or "check_" in s for s in skipped)
+
+
+@pytest.mark.parametrize("line", ["# ignore", "x = 1  # SOLUTION", "# BEGIN SOLUTION",
+                                  "y = 2 # SEED", "## Ignore ##"])
+def test_lines_that_otter_would_rewrite_are_refused(line):
+    assert grading.OTTER_MARKER_RE.search(line)
+    assert not grading.OTTER_MARKER_RE.search("# the solution of the ODE is ...")

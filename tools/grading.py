@@ -31,7 +31,8 @@ it in CI.
   raises AssertionError with the hint for a wrong answer, course standards M4);
 * ``NN_name/student/NN_name.ipynb``: the notebook to hand out. It imports nothing
   from otter (no init, check or export cells), keeps the lesson's check cells for
-  feedback and runs all without stopping;
+  feedback and runs all without stopping. Its explorer cells (and the cells using
+  what they built) are tagged ``otter_ignore``, so grading skips them;
 * ``NN_name/autograder/``: otter's solution notebook, tests and zip;
   ``NN_name/autograder.zip`` is a copy of the zip under a fixed name.
 
@@ -72,9 +73,14 @@ LESSONS_DIR = ROOT / "lessons"
 SOLUTIONS_DIR = LESSONS_DIR / "solutions"
 STUB_RE = re.compile(r'raise NotImplementedError\(\s*["\']Exercise (\d+)\.(\d+)')
 CHECK_RE = re.compile(r"^\s*bn\.exercises\.check_(\w+)\((\w+)\)\s*$")
-# Cells that show or load a solution: tagged "solution" (the %load cells), or code that
-# names the solutions folder or a solution-showing helper, however lessons show them.
-SOLUTION_CELL_RE = re.compile(r"solutions/|show_solution|\bsolution\(")
+# Cells that show or load a solution, however a lesson does it: code cells tagged
+# "solution" (the %load cells) or whose code mentions a solution at all.
+SOLUTION_CELL_RE = re.compile(r"solution", re.IGNORECASE)
+WIDGET_CALL_RE = re.compile(r"\bbw\.\w+\(")               # an explorer: bnteach.widgets as bw
+IGNORE_TAG = "otter_ignore"                      # otter run skips cells with this tag
+# Lines that otter assign would rewrite or drop in any cell (its markers): none in a lesson.
+OTTER_MARKER_RE = re.compile(r"^\s*#+\s*ignore\b|#\s*(SOLUTION|IGNORE|SEED|(BEGIN|END) "
+                             r"(SOLUTION|PROMPT|IGNORE))(\s+NO PROMPT)?\s*$", re.IGNORECASE)
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "workspace",
                                      "__pycache__", ".hypothesis", ".pytest_cache",
                                      ".ipynb_checkpoints", "benchmarks")
@@ -175,6 +181,33 @@ def hidden_test_cells(path: Path) -> list[str]:
     return ["# HIDDEN\n" + ast.get_source_segment(text, f) for f in funcs]
 
 
+def _names(src: str, ctx) -> set[str]:
+    """Names a cell's code stores (``ast.Store``) or loads (``ast.Load``); none if not Python."""
+    try:
+        tree = ast.parse(src)
+    except SyntaxError:                           # IPython magics
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+def skip_explorers(cells: list[dict]) -> None:
+    """Tag the explorer cells, and the cells that use what they built, ``otter_ignore``.
+
+    Grading needs no widget, and under otter's executor (nbclient) a cell that displays
+    one sometimes never answers (jupyter/nbclient#312). Exercises never depend on them.
+    """
+    built: set[str] = set()
+    for cell in cells:
+        src = _source(cell)
+        if cell["cell_type"] != "code":
+            continue
+        if WIDGET_CALL_RE.search(src) or _names(src, ast.Load) & built:
+            built |= _names(src, ast.Store)
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if IGNORE_TAG not in tags:
+                tags.append(IGNORE_TAG)
+
+
 def _raw(text: str) -> dict:
     return {"cell_type": "raw", "id": _new_id(), "metadata": {}, "source": text}
 
@@ -234,6 +267,11 @@ def source_notebook(lesson: Path, wheel: str, hidden_dir: Path | None = None) ->
         exercises += 1
     if not exercises:
         raise ValueError(f"{lesson.name} has no exercise")
+    for cell in code:
+        for line in _source(cell).split("\n"):
+            if OTTER_MARKER_RE.search(line):
+                raise ValueError(f"{lesson.name}: otter assign would rewrite this line: {line!r}")
+    skip_explorers(cells)
     nb["cells"] = cells
     return nb
 

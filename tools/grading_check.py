@@ -11,7 +11,8 @@ It follows INSTRUCTORS.md's recipe ("Grading with otter-grader") in a scratch fo
 2. ``tools/grading.py otter`` builds the assignments for the lessons, plus an example
    hidden test for exercise 1.1, then the wheel it built is installed;
 3. the student notebooks are checked: their stubs are the lessons' stubs, unchanged,
-   they hold no solution and nothing from otter, and they run all without stopping;
+   they hold no solution and nothing from otter, and they run all without stopping
+   (as otter runs them: without the explorer cells, which nbval runs with the lessons);
 4. ``tools/grading.py grade`` grades three submissions per lesson through ``otter run``
    (no docker), each under a timeout with one retry: the **correct** one (each stub
    replaced by its solution file, as a student would paste it) must score full marks,
@@ -119,8 +120,11 @@ def check_student(student: Path, lesson: Path, py: Path, env: dict) -> list[tupl
     for name, k in exercises:
         longest = max(solution_of(lesson.name[:2], k).splitlines()[1:], key=len).strip()
         assert not any(longest in src(c) for c in mine), f"{student.name} shows: {longest}"
+    # As otter runs it: without the explorer cells (tagged otter_ignore by tools/grading.py;
+    # nbval runs them with the lessons), whose widgets sometimes stall nbclient.
     code = ("import sys, nbformat\nfrom nbclient import NotebookClient\n"
             "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+            "nb.cells = [c for c in nb.cells if 'otter_ignore' not in c.metadata.get('tags', [])]\n"
             "NotebookClient(nb, kernel_name='python3').execute()\n"
             "print('ran all', len(nb.cells), 'cells')\n")
     for attempt in (1, 2):               # a kernel can hang, idle (see tools/grading.py)
