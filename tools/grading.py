@@ -4,7 +4,7 @@ Usage (from any directory; paths below are from the repository root)::
 
     python tools/grading.py otter DEST [--lessons 01 02] [--hidden-tests DIR]
     python tools/grading.py grade AUTOGRADER.zip SUBMISSION.ipynb ... [-o OUT]
-                                  [--timeout 300] [--retries 1]
+                                  [--timeout 120] [--retries 1]
 
 Run both with the Python of a separate grading environment that has otter-grader
 and ipykernel (otter-grader pins packages of its own: keep it out of the course's
@@ -157,7 +157,7 @@ def answer_cell(stub: str, solution: str, name: str, where: str) -> str:
     return "\n".join(cell)
 
 
-def test_cell(name: str, number: str) -> str:
+def otter_test_cell(name: str, number: str) -> str:
     """The public, exception-based otter test of an exercise: its checker must return True.
 
     A wrong answer fails in the checker's call, with its hint (``AssertionError``); a
@@ -255,7 +255,7 @@ def source_notebook(lesson: Path, wheel: str, hidden_dir: Path | None = None) ->
         sol_path = SOLUTIONS_DIR / f"{prefix}_ex{k}.py"
         answer = answer_cell(src, sol_path.read_text(encoding="utf-8"), name,
                              f"{lesson.name}, exercise {number}")
-        tests = [test_cell(name, number)]
+        tests = [otter_test_cell(name, number)]
         if hidden_dir and (hidden_dir / sol_path.name).exists():
             tests += hidden_test_cells(hidden_dir / sol_path.name)
         question = {"name": f"ex{lesson_no}_{k}", "points": 1, "check_cell": False}
