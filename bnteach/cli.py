@@ -42,6 +42,16 @@ def summary(report):
     --reset it to get the new version), 14 unchanged``. Files kept as the
     learner's are always named; copied, updated and edited ones when they are
     three or fewer.
+
+    Parameters
+    ----------
+    report : CopyReport
+        What :func:`copy_lessons` returned.
+
+    Returns
+    -------
+    str
+        One line, without a newline, starting with the workspace's name.
     """
     backups = dict(report.backups)
     resets = [f"{name}, yours saved as {backups[name]}" if name in backups

@@ -55,8 +55,17 @@ class CopyError(RuntimeError):
 class CopyReport:
     """What :func:`copy_lessons` did; paths are relative to ``dest``, with ``/``.
 
-    Each file the course ships is in exactly one list from ``copied`` to
-    ``refused``; :func:`bnteach.cli.summary` says it all in one line.
+    Attributes
+    ----------
+    dest : Path
+        The workspace.
+    copied, updated, reset, kept, differ, edited, unchanged, refused : list of str
+        Each file the course ships is in one of these lists (see the fields);
+        :func:`bnteach.cli.summary` says them in one line.
+    retired : list of str
+        Recorded as copied, no longer in the course: left alone.
+    backups : list of (str, str)
+        ``(lesson, backup)`` for each reset lesson that the learner had edited.
     """
 
     dest: Path
@@ -68,8 +77,8 @@ class CopyReport:
     edited: list[str] = field(default_factory=list)     # edited; the course has not changed them
     unchanged: list[str] = field(default_factory=list)  # already the course's version
     refused: list[str] = field(default_factory=list)    # folder leads outside the workspace
-    retired: list[str] = field(default_factory=list)    # no longer in the course: left alone
-    backups: list[tuple[str, str]] = field(default_factory=list)  # (lesson, backup) of edited resets
+    retired: list[str] = field(default_factory=list)
+    backups: list[tuple[str, str]] = field(default_factory=list)
 
 
 def lessons_source():
@@ -186,11 +195,6 @@ def _fingerprint(data, name):
     return "bytes:" + hashlib.sha256(data).hexdigest()
 
 
-def _record_of(data, name):
-    """The manifest's entry for a file of the course: its bytes' hash and its fingerprint."""
-    return {"sha256": hashlib.sha256(data).hexdigest(), "edit": _fingerprint(data, name)}
-
-
 def _read_manifest(dest):
     """The manifest's ``{path: record}``; empty if missing or unreadable (nothing recorded)."""
     try:
@@ -202,11 +206,8 @@ def _read_manifest(dest):
 
 
 def _write(target, data):
-    """Write ``data`` to ``target`` through a temporary file beside it, then rename.
-
-    A crash leaves the old file or the new one, never half of one; an existing
-    symlink at ``target`` is replaced, never followed.
-    """
+    """Write ``data`` to ``target`` through a temporary file beside it, then rename:
+    never half a file, and a symlink at ``target`` is replaced, never followed."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".bnteach-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -285,7 +286,7 @@ def copy_lessons(dest, *, source=None, reset=()):
             report.refused.append(name)
             continue
         shipped = entry.read_bytes()
-        now = _record_of(shipped, rel.name)
+        now = {"sha256": hashlib.sha256(shipped).hexdigest(), "edit": _fingerprint(shipped, name)}
         state = _state(target, records.get(name), shipped, now)
         if rel in to_reset:
             if state in ("edited", "unknown"):
