@@ -71,7 +71,7 @@ def summary(report):
                              "they differ from the course's version", "the course's version")),
         (report.edited, "edited by you" + _names(report.edited, limit=3)),
         (report.unchanged, "unchanged"),
-        (report.retired, "no longer in the course, left as they are" + _names(report.retired)),
+        (report.retired, "no longer in the course, left alone" + _names(report.retired)),
         (report.refused, "not written because the folder leads outside the workspace"
          + _names(report.refused)),
     ]

@@ -176,7 +176,7 @@ def test_new_deleted_and_retired_lessons(learner, course):
     (learner.dest / INDEX).unlink()                                   # deleted by the learner
     (course / OTHER).unlink()                                         # no longer in the course
     assert learner() == (f"2 files copied ({INDEX}, 03_relu.ipynb), 2 unchanged, "
-                         f"1 no longer in the course, left as they are ({OTHER})")
+                         f"1 no longer in the course, left alone ({OTHER})")
     assert (learner.dest / OTHER).read_text() == notebook(f"# {OTHER}", "x = 1")
 
 
