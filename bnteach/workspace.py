@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -125,7 +124,8 @@ def _lesson_files(source):
             yield PurePosixPath(entry.name), entry
         elif entry.is_dir() and entry.name == SOLUTIONS_DIR:
             for sub in sorted(entry.iterdir(), key=lambda e: e.name):
-                if sub.is_file() and sub.name.endswith(".py") and not sub.name.startswith((".", "_")):
+                if (sub.is_file() and sub.name.endswith(".py")
+                        and not sub.name.startswith((".", "_"))):
                     yield PurePosixPath(SOLUTIONS_DIR, sub.name), sub
 
 
@@ -208,14 +208,11 @@ def _read_manifest(dest):
 def _write(target, data):
     """Write ``data`` to ``target`` through a temporary file beside it, then rename:
     never half a file, and a symlink at ``target`` is replaced, never followed."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".bnteach-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    tmp = target.with_name(f".{target.name}.bnteach-tmp")
+    tmp.unlink(missing_ok=True)  # left by an interrupted run (or a link): never written through
+    with open(tmp, "xb") as f:
+        f.write(data)
+    os.replace(tmp, target)
 
 
 def _state(target, record, shipped, now):
@@ -315,5 +312,7 @@ def copy_lessons(dest, *, source=None, reset=()):
                          "you have not edited; deleting it makes every file that differs "
                          "from the course's version count as edited",
                 "files": dict(sorted(records.items()))}
-    _write(dest / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    data = (json.dumps(manifest, indent=1) + "\n").encode()
+    if not (dest / MANIFEST).is_file() or (dest / MANIFEST).read_bytes() != data:
+        _write(dest / MANIFEST, data)
     return report

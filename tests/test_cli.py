@@ -107,11 +107,28 @@ def test_never_writes_through_a_symlink_out_of_the_workspace(tmp_path, source, c
         pytest.skip("symlinks are not available here")
     code, out, _ = run_cli(capsys, dest, source=source)
     assert code == 0 and list(outside.iterdir()) == []
-    assert "1 not written because the folder leads outside the workspace (solutions/02_ex1.py)" in out
+    assert ("1 not written because the folder leads outside the workspace "
+            "(solutions/02_ex1.py)") in out
     (outside / "02_ex1.py").write_text("someone else's file")      # never read as the learner's
     code, out, _ = run_cli(capsys, dest, "--reset", "solutions/02_ex1.py", source=source)
     assert code == 0 and [p.name for p in outside.iterdir()] == ["02_ex1.py"]
     assert (outside / "02_ex1.py").read_text() == "someone else's file"
+
+
+def test_a_lesson_that_is_a_symlink_is_never_written_through(tmp_path, source, capsys):
+    dest, outside = tmp_path / "workspace", tmp_path / "outside.ipynb"
+    dest.mkdir()
+    outside.write_text("someone else's file")
+    try:
+        (dest / "01_linear_networks.ipynb").symlink_to(outside)
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks are not available here")
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0 and "1 kept because it differs" in out
+    code, out, _ = run_cli(capsys, dest, "--reset", "01_linear_networks.ipynb", source=source)
+    assert code == 0 and outside.read_text() == "someone else's file"
+    assert not (dest / "01_linear_networks.ipynb").is_symlink()
+    assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
 
 
 def test_empty_source_or_file_as_destination_fails(tmp_path, source, capsys):

@@ -106,7 +106,7 @@ def test_course_fix_to_an_edited_lesson_keeps_it_and_says_how_to_get_the_fix(lea
     mine = notebook(f"# {LESSON}", "x = 1", "my_answer = 42", outputs=True)
     (learner.dest / LESSON).write_text(mine)
     (learner.dest / SOLUTION).write_text("# my notes\n")
-    assert learner() == "2 files edited by you (01_linear_networks.ipynb, solutions/02_ex1.py), 2 unchanged"
+    assert learner() == f"2 files edited by you ({LESSON}, {SOLUTION}), 2 unchanged"
     (course / LESSON).write_text(notebook(f"# {LESSON}", "x = 2  # fixed"))
     expected = (f"1 file kept because you edited it ({LESSON}; --reset it to get the new "
                 f"version), 1 edited by you ({SOLUTION}), 2 unchanged")
@@ -166,7 +166,8 @@ def test_an_unreadable_manifest_counts_as_no_manifest(learner, course):
     learner()
     (learner.dest / MANIFEST).write_text("{not json")
     (learner.dest / LESSON).write_text(notebook("mine"))
-    assert learner().startswith(f"1 file kept because it differs from the course's version ({LESSON};")
+    assert learner().startswith(
+        f"1 file kept because it differs from the course's version ({LESSON};")
     assert json.loads((learner.dest / MANIFEST).read_text())["files"]  # written anew
 
 
