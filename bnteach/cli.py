@@ -106,8 +106,8 @@ def build_parser():
         description=(
             "Copy the course notebooks and their solutions into DEST. Run again after "
             "a course update, it updates every file you have not edited since it was "
-            "copied, adds new ones, and keeps (and names) every file you edited: "
-            "--reset gets the course's version of one of those. It records what it "
+            "copied, adds new ones, and keeps every file you edited, naming those the "
+            "course has changed since: --reset gets the course's version. It records what it "
             "copied in DEST/.bnteach-workspace.json and says in one line what it did."
         ),
     )
