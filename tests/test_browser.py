@@ -215,6 +215,15 @@ def _api(lab, path):
         return json.loads(r.read())
 
 
+def _shut_down_kernels_of(lab, name):
+    """A reused kernel keeps its state: end the sessions an earlier test left on ``name``."""
+    for session in _api(lab, "sessions"):
+        if session.get("path", "").endswith(name):
+            request = urllib.request.Request(
+                f"{lab}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
+
+
 def _exercise_cells(nb):
     """(stub, check, request) sources of every exercise of a notebook, in order."""
     cells = nb["cells"]
@@ -230,6 +239,7 @@ def test_run_all_twice_runs_no_solution_and_a_request_shows_one(lab, browser, sc
     original = json.loads((LESSONS / EXERCISE_LESSON).read_text(encoding="utf-8"))
     exercises = _exercise_cells(original)
     assert exercises, f"{EXERCISE_LESSON} has no exercises"
+    _shut_down_kernels_of(lab, EXERCISE_LESSON)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{lab}/lab/tree/{EXERCISE_LESSON}?token={TOKEN}&reset", timeout=60_000)

@@ -54,6 +54,21 @@ def solution_file(exercise: str) -> str:
     ----------
     exercise : str
         The exercise number as the lesson prints it (``"4.1"``) or its function's name.
+
+    Returns
+    -------
+    str
+        ``NN_exk.py``, the file's name in ``solutions/``.
+
+    Raises
+    ------
+    ValueError
+        If there is no such exercise.
+
+    Examples
+    --------
+    >>> solution_file("4.1")
+    '04_ex1.py'
     """
     lesson, k = _exercise_number(exercise).split(".")
     return f"{int(lesson):02d}_ex{k}.py"
@@ -77,6 +92,12 @@ def solution_text(exercise: str) -> str | None:
     ----------
     exercise : str
         The exercise number (``"4.1"``) or its function's name (``"find_outlier"``).
+
+    Returns
+    -------
+    str or None
+        The file's text, never executed; None if no ``solutions/`` folder next to the
+        notebook or in the installed course has it (the solutions are withheld).
     """
     name = solution_file(exercise)
     for folder in _solution_dirs():
