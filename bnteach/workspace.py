@@ -36,6 +36,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 __all__ = ["CopyError", "CopyReport", "LessonNameError", "copy_lessons", "lessons_source"]
 
 SOLUTIONS_DIR = "solutions"
+#: Texts the lessons cite, copied beside them (so a learner can open what a lesson names).
+SHIPPED_TEXTS = ("SOURCES.md",)
 """Sub-directory of the lessons holding the hidden solutions (``*.py``)."""
 
 MANIFEST = ".bnteach-workspace.json"
@@ -113,14 +115,14 @@ def lessons_source():
 def _lesson_files(source):
     """Yield ``(relative PurePosixPath, Traversable)`` for every file to copy.
 
-    Top-level notebooks and ``solutions/*.py``; names starting with ``_`` (the
-    lesson template: for course authors), caches, checkpoints and hidden files
-    are left out.
+    Top-level notebooks, the sources they cite (``SOURCES.md``) and
+    ``solutions/*.py``; names starting with ``_`` (the lesson template: for course
+    authors), caches, checkpoints and hidden files are left out.
     """
     for entry in sorted(source.iterdir(), key=lambda e: e.name):
         if entry.name.startswith((".", "_")):
             continue
-        if entry.is_file() and entry.name.endswith(".ipynb"):
+        if entry.is_file() and (entry.name.endswith(".ipynb") or entry.name in SHIPPED_TEXTS):
             yield PurePosixPath(entry.name), entry
         elif entry.is_dir() and entry.name == SOLUTIONS_DIR:
             for sub in sorted(entry.iterdir(), key=lambda e: e.name):

@@ -180,7 +180,8 @@ def test_installed_package_lessons_resolve(tmp_path):
     if not notebooks:
         pytest.skip("the course has no lesson notebooks yet")
     report = cli.copy_lessons(tmp_path / "ws", source=src)
-    assert [name for name in report.copied if "/" not in name] == notebooks
+    assert [name for name in report.copied if name.endswith(".ipynb")] == notebooks
+    assert "SOURCES.md" in report.copied           # what the lessons cite, beside them
     assert all(json.loads((tmp_path / "ws" / name).read_text()) for name in notebooks)
 
 
