@@ -75,6 +75,10 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     out = re.sub(r"(<mo[^>]*>)(\\[A-Za-z|]+)</mo>", fence, out)
     out = re.sub(r"<mo>(" + "|".join(re.escape(c) for c in _NONSTRETCHY) + r")</mo>",
                  r'<mo stretchy="false">\1</mo>', out)
+    # a sized fence (\Big\rVert) carrying a script: Chromium does not stretch an operator
+    # that is the base of msub/msup, so the fence goes before an empty-based script
+    out = re.sub(r"<(msub|msup|msubsup)><mo( [^>]*minsize[^>]*)>([^<]*)</mo>",
+                 r"<mo\2>\3</mo><\1><mrow></mrow>", out)
 
     def styled(m):
         char = _styled(m.group(2), m.group(3))
