@@ -209,6 +209,8 @@ def test_tex_becomes_mathml_that_browsers_show():
     big = build_site.tex_to_mathml(r"\Big\lVert \texttt{bn.simplex\_cosine} \Big\rVert", display=True)
     assert 'display="block"' in big and "\\lVert" not in big.split("alttext")[0] + big.split('">', 1)[1]
     assert "bn.simplex_cosine" in big
+    assert '<mi>cos</mi><mspace width="0.1667em"></mspace><mi>' in build_site.tex_to_mathml(
+        r"\cos\theta")
     normed = build_site.tex_to_mathml(r"\Big\lVert x \Big\rVert_F")   # a sized fence with a script
     assert "<msub><mo" not in normed and normed.count('minsize="1.623em"') == 2
     with pytest.raises(ValueError, match="formula"):

@@ -60,7 +60,9 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     latex2mathml does the conversion; a few fixes make its output read like TeX in
     MathML Core browsers (Chromium, Firefox, Safari): styled letters (``\\mathbb E``,
     ``\\mathbf 1``) become Unicode mathematical letters, ``\\lVert``-style fences become
-    their characters, and bare ``|``/``‖`` do not stretch (as in TeX). Raises
+    their characters, bare ``|``/``‖`` do not stretch (as in TeX), a sized fence with
+    a script (``\\Big\\rVert_F``) is as tall as its partner, and ``\\sin\\theta`` gets
+    its thin space. Raises
     :class:`TeXError` when the formula cannot be converted or leaves a TeX command in
     the result, so the site never shows raw TeX.
     """
@@ -75,6 +77,9 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     out = re.sub(r"(<mo[^>]*>)(\\[A-Za-z|]+)</mo>", fence, out)
     out = re.sub(r"<mo>(" + "|".join(re.escape(c) for c in _NONSTRETCHY) + r")</mo>",
                  r'<mo stretchy="false">\1</mo>', out)
+    # \sin\theta: TeX's thin space between a function name and a letter or number
+    out = re.sub(r"(<mi>(?:sin|cos|tan|log|ln|exp|det|dim|tr|arccos|arcsin)</mi>)(?=<m[in][ >])",
+                 r'\1<mspace width="0.1667em"></mspace>', out)
     # a sized fence (\Big\rVert) carrying a script: Chromium does not stretch an operator
     # that is the base of msub/msup, so the fence goes before an empty-based script
     out = re.sub(r"<(msub|msup|msubsup)><mo( [^>]*minsize[^>]*)>([^<]*)</mo>",
@@ -89,7 +94,7 @@ def tex_to_mathml(tex: str, display: bool = False) -> str:
     left = re.search(r">[^<]*(\\[A-Za-z]+)", out)
     if left:
         raise TeXError(f"the formula {tex!r} keeps the TeX command {left.group(1)} "
-                         f"that latex2mathml does not convert")
+                       f"that latex2mathml does not convert")
     return out.replace("<math ", f'<math alttext="{html.escape(tex.strip())}" ', 1)
 
 
