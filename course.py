@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -32,6 +33,9 @@ INDEX = "00_index.ipynb"  # the course map, opened first
 MIN_PYTHON = (3, 10)
 EXTRAS = {"open": "lab", "test": "test"}  # pyproject optional-dependencies per command
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# JupyterLab settings for learners: no "Jupyter news" and no check-for-updates pop-ups.
+NOTIFICATION_PLUGIN = "@jupyterlab/apputils-extension:notification"
+QUIET_NOTIFICATIONS = {"fetchNews": "false", "checkForUpdates": False}
 
 VENV_FIX = (
     "Python's venv support is not installed. Install it, then run this command again:\n"
@@ -51,8 +55,9 @@ Set up and run the bnteach course.
 
   open  Create .venv (first run only), install the course with its JupyterLab
         extra (only when pyproject.toml changed), copy the lessons into
-        workspace/ (never overwriting your edited files), then start JupyterLab
-        on 127.0.0.1 with a random access token, at workspace/00_index.ipynb.
+        workspace/ (updating the ones you have not edited, keeping the ones you
+        did), then start JupyterLab on 127.0.0.1 with a random access token, at
+        workspace/00_index.ipynb, without news or update pop-ups.
         Extra arguments go to `jupyter lab`, e.g. --no-browser --port 8899.
 
   test  Same .venv, installs the test extra when needed, then runs
@@ -195,12 +200,49 @@ def check_jupyter_args(extra_args):
         raise CourseError("course.py will not start JupyterLab with an empty token.")
 
 
-def jupyter_command(py, extra_args=(), *, as_root=None):
+def lab_settings_dir(venv=VENV):
+    """The JupyterLab application settings folder in the course's venv.
+
+    It is where JupyterLab run from ``.venv`` looks by default
+    (``<prefix>/share/jupyter/lab/settings``); ``open`` also names it on the
+    command line. Its ``overrides.json`` changes the defaults of settings, so a
+    choice the learner makes in JupyterLab (saved in their own user settings)
+    still wins. Deleting ``.venv`` removes it.
+    """
+    return Path(venv) / "share" / "jupyter" / "lab" / "settings"
+
+
+def write_lab_settings(settings_dir):
+    """Turn off JupyterLab's news and update notifications in ``settings_dir/overrides.json``.
+
+    Other entries of an existing ``overrides.json`` are kept; an unreadable one is
+    replaced. Nothing is written outside ``settings_dir`` (never the learner's home).
+    Returns the file's path.
+    """
+    path = Path(settings_dir) / "overrides.json"
+    try:
+        overrides = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        overrides = {}
+    if not isinstance(overrides, dict):
+        overrides = {}
+    plugin = overrides.get(NOTIFICATION_PLUGIN)
+    plugin = plugin if isinstance(plugin, dict) else {}
+    if overrides.get(NOTIFICATION_PLUGIN) != {**plugin, **QUIET_NOTIFICATIONS}:
+        overrides[NOTIFICATION_PLUGIN] = {**plugin, **QUIET_NOTIFICATIONS}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(overrides, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def jupyter_command(py, extra_args=(), *, as_root=None, settings_dir=None):
     """The ``jupyter lab`` command line that ``open`` runs from the course folder.
 
     Listens on 127.0.0.1 only and keeps Jupyter's default random token (none
     is passed). ``--allow-root`` is added when running as root, where Jupyter
-    otherwise refuses to start (containers, CI).
+    otherwise refuses to start (containers, CI). ``settings_dir``: the
+    application settings folder JupyterLab reads ``overrides.json`` from
+    (:func:`lab_settings_dir`, written by :func:`write_lab_settings`).
     """
     if as_root is None:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -209,6 +251,8 @@ def jupyter_command(py, extra_args=(), *, as_root=None):
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.root_dir={WORKSPACE}",
     ]
+    if settings_dir is not None:
+        cmd.append(f"--LabApp.app_settings_dir={settings_dir}")
     if as_root:
         cmd.append("--allow-root")
     # Relative to root_dir; opens /lab/tree/00_index.ipynb in the browser.
@@ -244,13 +288,13 @@ def cmd_open(extra_args):
     check_jupyter_args(extra_args)
     py = ensure_venv(VENV)
     ensure_installed(py, EXTRAS["open"], VENV, PYPROJECT, ROOT)
-    say(f"copying the lessons into {WORKSPACE}/ (your edited files are kept) ...")
+    say(f"updating the lessons in {WORKSPACE}/ (the files you edited are kept) ...")
     copy = [str(py), "-m", "bnteach", "copy-lessons", WORKSPACE]
-    say("running: " + " ".join(copy))
     if run(copy, cwd=ROOT).returncode != 0:
         raise CourseError("copying the lessons failed (see the messages above).")
+    settings = write_lab_settings(lab_settings_dir(VENV)).parent
     say("starting JupyterLab; open the address with ?token=... that it prints. Ctrl-C stops it.")
-    return run_foreground(jupyter_command(py, extra_args), cwd=ROOT)
+    return run_foreground(jupyter_command(py, extra_args, settings_dir=settings), cwd=ROOT)
 
 
 def cmd_test(extra_args):

@@ -2,10 +2,12 @@
 
 ``bnteach copy-lessons DEST`` (also ``python -m bnteach copy-lessons DEST``)
 copies the lesson notebooks and their hidden solutions into ``DEST`` with
-:func:`bnteach.workspace.copy_lessons`: it never overwrites a file that already
-exists there, and lists what it skipped. ``--reset LESSON`` first moves the
-learner's copy of one lesson to a timestamped backup beside it, then copies a
-fresh one. The names of :mod:`bnteach.workspace` are re-exported here.
+:func:`bnteach.workspace.copy_lessons`, and run again, updates every file there
+that the learner has not edited and keeps (and reports) every file they did; it
+says in one line what it did (:func:`summary`). ``--reset LESSON`` puts back the
+course's version of one lesson, keeping the learner's edited copy as a
+timestamped backup beside it. The names of :mod:`bnteach.workspace` are
+re-exported here.
 
 The static HTML site of the course is built by a repository tool,
 ``python tools/build_site.py DEST``, which uses :func:`copy_lessons`; this
@@ -23,28 +25,61 @@ import sys
 from bnteach.workspace import (CopyError, CopyReport, LessonNameError, copy_lessons,
                                lessons_source)
 
-__all__ = ["CopyError", "CopyReport", "LessonNameError", "copy_lessons", "lessons_source", "main"]
+__all__ = ["CopyError", "CopyReport", "LessonNameError", "copy_lessons", "lessons_source", "main",
+           "summary"]
 
 
-def _print_report(report, out):
-    for lesson, backup in report.backups:
-        print(f"  backed up  {lesson} -> {backup}", file=out)
-    for rel in report.copied:
-        print(f"  copied     {rel}", file=out)
-    for rel in report.skipped:
-        print(f"  skipped    {rel}  (already in the workspace: your copy is kept)", file=out)
-    print(
-        f"{len(report.copied)} copied, {len(report.skipped)} skipped, "
-        f"{len(report.backups)} backed up.",
-        file=out,
-    )
-    if report.skipped:
-        print(
-            f"Existing files are never overwritten. For a fresh copy of a lesson "
-            f"(yours is kept as a backup), run: "
-            f"bnteach copy-lessons {report.dest} --reset LESSON",
-            file=out,
-        )
+def _names(paths, *, limit=None):
+    """`` (a, b)``, or nothing when there are more than ``limit`` names."""
+    return f" ({', '.join(paths)})" if limit is None or len(paths) <= limit else ""
+
+
+def summary(report):
+    """What :func:`copy_lessons` did, in one line.
+
+    For example ``workspace: 2 files updated (01_linear_networks.ipynb,
+    solutions/01_ex1.py), 1 kept because you edited it (02_recentering.ipynb;
+    --reset it to get the new version), 14 unchanged``. Files kept as the
+    learner's are always named; copied, updated and edited ones when they are
+    three or fewer.
+
+    Parameters
+    ----------
+    report : CopyReport
+        What :func:`copy_lessons` returned.
+
+    Returns
+    -------
+    str
+        One line, without a newline, starting with the workspace's name.
+    """
+    backups = dict(report.backups)
+    resets = [f"{name}, yours saved as {backups[name]}" if name in backups
+              else f"{name}, not edited so no backup" for name in report.reset]
+
+    def kept(names, why_one, why_many, version):
+        one = len(names) == 1
+        return (f"kept because {why_one if one else why_many} ({', '.join(names)}; "
+                f"--reset {'it' if one else 'them'} to get {version})")
+
+    parts = [
+        (report.copied, "copied" + _names(report.copied, limit=3)),
+        (report.updated, "updated" + _names(report.updated, limit=3)),
+        (report.reset, f"reset ({'; '.join(resets)})"),
+        (report.kept, kept(report.kept, "you edited it", "you edited them", "the new version")),
+        (report.differ, kept(report.differ, "it differs from the course's version",
+                             "they differ from the course's version", "the course's version")),
+        (report.edited, "edited by you" + _names(report.edited, limit=3)),
+        (report.unchanged, "unchanged"),
+        (report.retired, "no longer in the course, left alone" + _names(report.retired)),
+        (report.refused, "not written because the folder leads outside the workspace"
+         + _names(report.refused)),
+    ]
+    said = [f"{len(names)} {text}" for names, text in parts if names]
+    if said:  # "1 file copied", "17 files unchanged": the noun once, on the first count
+        count, _, rest = said[0].partition(" ")
+        said[0] = f"{count} {'file' if count == '1' else 'files'} {rest}"
+    return f"{report.dest}: " + (", ".join(said) or "no files")
 
 
 def _version():
@@ -67,12 +102,13 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     copy = sub.add_parser(
         "copy-lessons",
-        help="copy the lessons into a workspace, never overwriting your files",
+        help="copy the lessons into a workspace, or update it, keeping the files you edited",
         description=(
-            "Copy the course notebooks and their solutions into DEST. Files that "
-            "already exist in DEST are never overwritten (they are listed as "
-            "skipped), so running this again after a course update only adds "
-            "what is new."
+            "Copy the course notebooks and their solutions into DEST. Run again after "
+            "a course update, it updates every file you have not edited since it was "
+            "copied, adds new ones, and keeps every file you edited, naming those the "
+            "course has changed since: --reset gets the course's version. It records what it "
+            "copied in DEST/.bnteach-workspace.json and says in one line what it did."
         ),
     )
     copy.add_argument("dest", metavar="DEST", help="the workspace directory (created if missing)")
@@ -82,8 +118,9 @@ def build_parser():
         action="append",
         default=[],
         help=(
-            "move your copy of LESSON (e.g. 01_linear_networks.ipynb) to a "
-            "timestamped backup beside it, then copy a fresh one; may be repeated"
+            "put back the course's version of LESSON (e.g. 01_linear_networks.ipynb); "
+            "if you edited it, your copy is first moved to a timestamped backup beside "
+            "it. May be repeated"
         ),
     )
     return parser
@@ -102,13 +139,12 @@ def main(argv=None, *, source=None):
     Returns
     -------
     int
-        0 on success (skipped files included), 1 if the lessons or the workspace
+        0 on success (kept files included), 1 if the lessons or the workspace
         are unusable, 2 for a usage error such as a refused lesson name.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "copy-lessons":
-        print(f"Copying the course lessons into {args.dest}")
         try:
             report = copy_lessons(args.dest, source=source, reset=args.reset)
         except LessonNameError as exc:
@@ -117,7 +153,7 @@ def main(argv=None, *, source=None):
         except (CopyError, OSError) as exc:
             print(f"bnteach copy-lessons: error: {exc}", file=sys.stderr)
             return 1
-        _print_report(report, sys.stdout)
+        print(summary(report))
         return 0
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover
     return 2  # pragma: no cover

@@ -38,8 +38,10 @@ ALLOWED = {
     "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate", "branching"},
     "exercises.results": set(),
     "exercises.harness": {"exercises.results"},
+    "exercises.solutions": {"exercises.harness"},
     **{f"exercises.lesson{k}": CORE | {"exercises.harness"} for k in range(1, 6)},
-    "exercises": CORE | {f"exercises.lesson{k}" for k in range(1, 6)} | {"exercises.harness"},
+    "exercises": CORE | {f"exercises.lesson{k}" for k in range(1, 6)}
+                 | {"exercises.harness", "exercises.solutions"},
     "__init__": CORE | {"exercises"},
     "plotting": CORE,
     "widgets._explore": CORE | {"plotting"},

@@ -7,6 +7,13 @@ stubs' NotImplementedError, every explorer drawn as widgets (not a text
 fallback), and one redrawn figure after a control changes. A screenshot of each
 lesson goes to ``$BNTEACH_SCREENSHOTS`` (default: the pytest tmp dir).
 
+Solutions (course standards M5): on a lesson with exercises, Run All twice, then
+``summary`` still shows every exercise pending and the saved notebook's stub, check
+and request cells are unchanged; un-commenting a request cell and running it shows
+the solution's text (screenshot ``solution_request.png``). On the former lessons,
+whose hidden ``%load`` cells a second Run All executed, this test fails with
+"Exercises: 2 of 2 passed".
+
 Needs Debian's ``chromium`` and the ``playwright`` package (never
 ``playwright install``); skips with the reason otherwise.
 """
@@ -194,5 +201,89 @@ def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
             explorers.first.locator(".widget-output img").scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         page.screenshot(path=str(screenshots / f"{Path(name).stem}.png"), full_page=False)
+    finally:
+        page.close()
+
+
+# -- solutions: never run by Run All, shown on request -----------------------------------------
+
+EXERCISE_LESSON = "04_clustering.ipynb"
+
+
+def _api(lab, path):
+    with urllib.request.urlopen(f"{lab}/api/{path}?token={TOKEN}", timeout=30) as r:
+        return json.loads(r.read())
+
+
+def _shut_down_kernels_of(lab, name):
+    """A reused kernel keeps its state: end the sessions an earlier test left on ``name``."""
+    for session in _api(lab, "sessions"):
+        if session.get("path", "").endswith(name):
+            request = urllib.request.Request(
+                f"{lab}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
+
+
+def _exercise_cells(nb):
+    """(stub, check, request) sources of every exercise of a notebook, in order."""
+    cells = nb["cells"]
+    src = ["".join(c["source"]) for c in cells]
+    return [(src[i], src[i + 1], src[i + 2]) for i, c in enumerate(cells)
+            if "raises-exception" in c.get("metadata", {}).get("tags", [])]
+
+
+def test_run_all_twice_runs_no_solution_and_a_request_shows_one(lab, browser, screenshots):
+    """Run All twice, as a learner would, then save: every exercise is still pending, every
+    stub, check and request cell is unchanged in the saved notebook, and removing the '#'
+    of a request cell and running it shows that solution's text."""
+    original = json.loads((LESSONS / EXERCISE_LESSON).read_text(encoding="utf-8"))
+    exercises = _exercise_cells(original)
+    assert exercises, f"{EXERCISE_LESSON} has no exercises"
+    _shut_down_kernels_of(lab, EXERCISE_LESSON)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{EXERCISE_LESSON}?token={TOKEN}&reset", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        _accept_kernel_dialog(page)
+        _wait_idle(page)
+        for _ in range(2):
+            _run_all(page)
+        summary = page.locator(".jp-CodeCell", has_text='bn.exercises.summary("04")')
+        summary.scroll_into_view_if_needed()
+        text = summary.locator(".jp-OutputArea").inner_text()
+        assert f"Exercises: 0 of {len(exercises)} passed" in text, text
+        assert text.count("pending") == len(exercises), text
+
+        page.click('.lm-MenuBar-itemLabel:text-is("File")', timeout=30_000)
+        page.click('.lm-Menu-itemLabel:text-is("Save Notebook")', timeout=30_000)
+        page.wait_for_timeout(1500)
+        saved = _api(lab, f"contents/{EXERCISE_LESSON}")["content"]
+        assert _exercise_cells(saved) == exercises, (
+            "Run All changed an exercise's stub, check or solution-request cell")
+
+        # the deliberate request: uncomment the request line of the first exercise, run it
+        number = re.search(r'show_solution\("([\d.]+)"\)', exercises[0][2]).group(1)
+        request = page.locator(".jp-CodeCell", has_text=f'show_solution("{number}")').first
+        request.scroll_into_view_if_needed()
+        request.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(f'bn.exercises.show_solution("{number}")')
+        page.keyboard.press("Shift+Enter")
+        shown = request.locator(".jp-OutputArea")
+        lesson, k = number.split(".")
+        solution = (LESSONS / "solutions" / f"{int(lesson):02d}_ex{k}.py").read_text()
+        first_def = next(line for line in solution.splitlines() if line.startswith("def "))
+        page.wait_for_function(
+            "([n, d]) => Array.from(document.querySelectorAll('.jp-CodeCell')).some(c =>"
+            " c.innerText.includes(`Solution to Exercise ${n}`) && c.innerText.includes(d))",
+            arg=[number, first_def], timeout=30_000)
+        assert f"Solution to Exercise {number}" in shown.inner_text()
+        _wait_idle(page)
+        summary.scroll_into_view_if_needed()
+        request.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots / "solution_request.png"), full_page=False)
+        stub_name = re.search(r"def (\w+)\(", exercises[0][0]).group(1)
+        assert stub_name in first_def
     finally:
         page.close()

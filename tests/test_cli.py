@@ -1,11 +1,12 @@
-"""Tests for ``bnteach copy-lessons``: copy the course, never overwrite a learner's work.
+"""Tests for ``bnteach copy-lessons``: its command line, refused names, symlinks, errors.
 
-The static site builder is a repository tool: ``tests/test_build_site.py``.
+What a learner meets run after run (updates, kept edits, resets, old workspaces)
+is in ``tests/test_workspace.py``. The static site builder is a repository tool:
+``tests/test_build_site.py``.
 """
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from bnteach import cli
-
-BACKUP = re.compile(r"^01_linear_networks\.backup-\d{8}-\d{6}(-\d+)?\.ipynb$")
+from bnteach.workspace import MANIFEST
 
 
 def notebook(title):
@@ -36,17 +36,17 @@ def source(tmp_path):
     return src
 
 
-LESSONS = [
+LESSONS = [  # the template is for course authors: never copied
     "00_index.ipynb",
     "01_linear_networks.ipynb",
     "02_recentering.ipynb",
-    "_template.ipynb",
     "solutions/02_ex1.py",
 ]
 
 
 def files_in(folder):
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.name != MANIFEST)
 
 
 def run_cli(capsys, *args, source):
@@ -55,61 +55,14 @@ def run_cli(capsys, *args, source):
     return code, out, err
 
 
-def test_copies_lessons_solutions_and_template(tmp_path, source, capsys):
+def test_copies_lessons_and_solutions_not_the_template_and_says_so_in_one_line(
+        tmp_path, source, capsys):
     dest = tmp_path / "workspace"
     code, out, _ = run_cli(capsys, dest, source=source)
     assert code == 0
     assert files_in(dest) == LESSONS
     assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
-    assert "5 copied, 0 skipped" in out
-
-
-def test_second_copy_skips_everything_and_says_so(tmp_path, source, capsys):
-    dest = tmp_path / "workspace"
-    run_cli(capsys, dest, source=source)
-    code, out, _ = run_cli(capsys, dest, source=source)
-    assert code == 0
-    assert "0 copied, 5 skipped" in out
-    assert all(f"skipped    {name}" in out for name in LESSONS)
-    assert "--reset LESSON" in out
-
-
-def test_edited_file_is_never_overwritten(tmp_path, source, capsys):
-    dest = tmp_path / "workspace"
-    run_cli(capsys, dest, source=source)
-    edited = dest / "01_linear_networks.ipynb"
-    edited.write_text("my work")
-    (dest / "00_index.ipynb").unlink()
-    (source / "03_relu.ipynb").write_text(notebook("03_relu"))  # a course update
-    code, out, _ = run_cli(capsys, dest, source=source)
-    assert code == 0
-    assert edited.read_text() == "my work"
-    assert (dest / "00_index.ipynb").exists() and (dest / "03_relu.ipynb").exists()
-    assert "2 copied, 4 skipped" in out
-
-
-def test_reset_backs_up_then_copies_fresh(tmp_path, source, capsys):
-    dest = tmp_path / "workspace"
-    run_cli(capsys, dest, source=source)
-    (dest / "01_linear_networks.ipynb").write_text("my work")
-    (dest / "02_recentering.ipynb").write_text("other work")
-    code, out, _ = run_cli(capsys, dest, "--reset", "01_linear_networks.ipynb", source=source)
-    assert code == 0
-    backups = [p for p in dest.iterdir() if BACKUP.match(p.name)]
-    assert len(backups) == 1 and backups[0].read_text() == "my work"
-    assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
-    assert (dest / "02_recentering.ipynb").read_text() == "other work"
-    assert f"backed up  01_linear_networks.ipynb -> {backups[0].name}" in out
-
-
-def test_reset_twice_keeps_both_backups_and_accepts_name_without_suffix(tmp_path, source, capsys):
-    dest = tmp_path / "workspace"
-    run_cli(capsys, dest, source=source)
-    for work in ("first", "second"):
-        (dest / "01_linear_networks.ipynb").write_text(work)
-        assert run_cli(capsys, dest, "--reset", "01_linear_networks", source=source)[0] == 0
-    backups = sorted(p.read_text() for p in dest.iterdir() if BACKUP.match(p.name))
-    assert backups == ["first", "second"]
+    assert out == f"{dest}: 4 files copied\n"
 
 
 def test_reset_of_a_solution_and_of_a_missing_copy(tmp_path, source, capsys):
@@ -133,6 +86,7 @@ def test_reset_of_a_solution_and_of_a_missing_copy(tmp_path, source, capsys):
         ("C:\\Users\\x.ipynb", "absolute"),
         ("", "lesson name"),
         ("99_missing.ipynb", "no lesson named '99_missing.ipynb'"),
+        ("_template.ipynb", "no lesson named '_template.ipynb'"),
     ],
 )
 def test_unsafe_or_unknown_reset_is_refused_before_writing(tmp_path, source, capsys, name, message):
@@ -153,7 +107,28 @@ def test_never_writes_through_a_symlink_out_of_the_workspace(tmp_path, source, c
         pytest.skip("symlinks are not available here")
     code, out, _ = run_cli(capsys, dest, source=source)
     assert code == 0 and list(outside.iterdir()) == []
-    assert "skipped    solutions/02_ex1.py" in out
+    assert ("1 not written because the folder leads outside the workspace "
+            "(solutions/02_ex1.py)") in out
+    (outside / "02_ex1.py").write_text("someone else's file")      # never read as the learner's
+    code, out, _ = run_cli(capsys, dest, "--reset", "solutions/02_ex1.py", source=source)
+    assert code == 0 and [p.name for p in outside.iterdir()] == ["02_ex1.py"]
+    assert (outside / "02_ex1.py").read_text() == "someone else's file"
+
+
+def test_a_lesson_that_is_a_symlink_is_never_written_through(tmp_path, source, capsys):
+    dest, outside = tmp_path / "workspace", tmp_path / "outside.ipynb"
+    dest.mkdir()
+    outside.write_text("someone else's file")
+    try:
+        (dest / "01_linear_networks.ipynb").symlink_to(outside)
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks are not available here")
+    code, out, _ = run_cli(capsys, dest, source=source)
+    assert code == 0 and "1 kept because it differs" in out
+    code, out, _ = run_cli(capsys, dest, "--reset", "01_linear_networks.ipynb", source=source)
+    assert code == 0 and outside.read_text() == "someone else's file"
+    assert not (dest / "01_linear_networks.ipynb").is_symlink()
+    assert (dest / "01_linear_networks.ipynb").read_text() == notebook("01_linear_networks")
 
 
 def test_empty_source_or_file_as_destination_fails(tmp_path, source, capsys):
@@ -176,7 +151,8 @@ def test_usage_errors_exit_2(capsys):
 
 def test_copy_lessons_function_returns_a_report(tmp_path, source):
     report = cli.copy_lessons(tmp_path / "ws", source=source)
-    assert report.copied == LESSONS and report.skipped == [] and report.backups == []
+    assert report.copied == LESSONS and report.backups == []
+    assert report.updated == report.kept == report.unchanged == report.refused == []
 
 
 def test_python_m_bnteach_help_and_no_plotting_imports():
@@ -199,11 +175,13 @@ def test_installed_package_lessons_resolve(tmp_path):
         src = cli.lessons_source()
     except cli.CopyError:
         pytest.skip("the course has no lessons folder yet")
-    notebooks = sorted(p.name for p in src.iterdir() if p.name.endswith(".ipynb"))
+    notebooks = sorted(p.name for p in src.iterdir()
+                       if p.name.endswith(".ipynb") and not p.name.startswith("_"))
     if not notebooks:
         pytest.skip("the course has no lesson notebooks yet")
     report = cli.copy_lessons(tmp_path / "ws", source=src)
-    assert [name for name in report.copied if "/" not in name] == notebooks
+    assert [name for name in report.copied if name.endswith(".ipynb")] == notebooks
+    assert "SOURCES.md" in report.copied           # what the lessons cite, beside them
     assert all(json.loads((tmp_path / "ws" / name).read_text()) for name in notebooks)
 
 

@@ -5,6 +5,7 @@ Every command course.py would run goes through ``course.run`` or
 """
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -229,8 +230,59 @@ def test_open_installs_copies_lessons_then_starts_jupyter(course, project, monke
         [py, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".[lab]"],
         [py, "-m", "bnteach", "copy-lessons", "workspace"],
     ]
-    assert project.calls.foreground == [course.jupyter_command(py, ["--no-browser"])]
+    settings = project.venv / "share" / "jupyter" / "lab" / "settings"
+    assert project.calls.foreground == [
+        course.jupyter_command(py, ["--no-browser"], settings_dir=settings)]
     assert "--ServerApp.ip=127.0.0.1" in project.calls.foreground[0]
+
+
+# --- no pop-ups: JupyterLab's news and update notifications are off -----------------
+
+
+QUIET = {"@jupyterlab/apputils-extension:notification":
+         {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def test_open_turns_off_news_in_the_venv_and_points_jupyterlab_at_it(
+        course, project, monkeypatch, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    assert course.main(["open"]) == 0
+    settings = project.venv / "share" / "jupyter" / "lab" / "settings"
+    assert course.lab_settings_dir(project.venv) == settings
+    assert json.loads((settings / "overrides.json").read_text()) == QUIET
+    assert f"--LabApp.app_settings_dir={settings}" in project.calls.foreground[0]
+    assert list(home.iterdir()) == []  # nothing in the learner's home
+    # the folder JupyterLab would use anyway, run from .venv: <prefix>/share/jupyter/lab/settings
+    assert settings.relative_to(project.venv).parts == ("share", "jupyter", "lab", "settings")
+
+
+def test_lab_settings_keep_other_overrides_and_replace_a_broken_file(course, tmp_path):
+    path = tmp_path / "settings" / "overrides.json"
+    path.parent.mkdir()
+    other = {"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
+             "@jupyterlab/apputils-extension:notification": {"doNotDisturbMode": True}}
+    path.write_text(json.dumps(other))
+    assert course.write_lab_settings(path.parent) == path
+    written = json.loads(path.read_text())
+    assert written["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+    assert written["@jupyterlab/apputils-extension:notification"] == {
+        "doNotDisturbMode": True, "fetchNews": "false", "checkForUpdates": False}
+    mtime = path.stat().st_mtime_ns
+    course.write_lab_settings(path.parent)
+    assert path.stat().st_mtime_ns == mtime  # already in place: not rewritten
+    path.write_text("{broken")
+    course.write_lab_settings(path.parent)
+    assert json.loads(path.read_text()) == QUIET
+
+
+def test_jupyter_command_names_the_settings_folder_only_when_given(course):
+    assert not any("app_settings_dir" in a for a in course.jupyter_command("py", as_root=False))
+    cmd = course.jupyter_command("py", ["--no-browser"], as_root=False, settings_dir="/v/settings")
+    assert cmd == ["py", "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1",
+                   "--ServerApp.root_dir=workspace", "--LabApp.app_settings_dir=/v/settings",
+                   "--ServerApp.file_to_run=00_index.ipynb", "--no-browser"]
 
 
 def test_open_stops_if_copying_the_lessons_fails(course, project, capsys):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tools import address
 from tools import notebooks as tool
 
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"
@@ -163,19 +164,37 @@ def test_navigation_cells_top_and_bottom(notebook):
 
 
 def test_launch_cells_follow_the_title(notebook):
+    """Right after the title, the generated launch cells; none while the address is the
+    placeholder (a badge or an install cell pointing at no repository cannot work)."""
     path, nb = notebook
     titles = [i for i, c in enumerate(nb["cells"]) if tool._is_title(c)]
     assert titles, f"{path.name}: no title cell"
-    launch = [i for i, c in enumerate(nb["cells"]) if tool.LAUNCH_TAG in _tags(c)]
+    launch = [i for i, c in enumerate(nb["cells"])
+              if tool.LAUNCH_TAG in _tags(c) or c.get("id") in tool.LAUNCH_IDS]
+    expected = tool.launch_cells(path.name)
     fix = "run `python tools/notebooks.py nav` and commit"
+    if address.is_placeholder():
+        assert not launch, (
+            f"{path.name}: launch cells while the repository address is the placeholder "
+            f"{address.REPOSITORY}: they cannot work until `publish` sets it; {fix}")
+        return
     assert launch == [titles[0] + 1, titles[0] + 2], (
         f"{path.name}: the two launch cells must come right after the title; {fix}")
-    for cell, expected in zip((nb["cells"][i] for i in launch), tool.launch_cells(path.name)):
-        assert cell["id"] == expected["id"] and cell["cell_type"] == expected["cell_type"], (
-            f"{path.name}: launch cell {cell.get('id')!r}; {fix}")
-        assert _src(cell) == expected["source"], (
+    for cell, expected_cell in zip((nb["cells"][i] for i in launch), expected):
+        assert cell["id"] == expected_cell["id"] and \
+            cell["cell_type"] == expected_cell["cell_type"], (
+                f"{path.name}: launch cell {cell.get('id')!r}; {fix}")
+        assert _src(cell) == expected_cell["source"], (
             f"{path.name}: launch cell {cell['id']!r} differs from what tools/address.py "
             f"generates (edit that file, never the cell); {fix}")
+
+
+def test_no_lesson_shows_a_placeholder_address(notebook):
+    """Whatever the address, no cell spells the placeholder owner in a link or an install."""
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        assert "github.com/OWNER/" not in _src(cell) and "/OWNER/" not in _src(cell), (
+            f"{path.name} cell {i}: a launch link or install with the placeholder address")
 
 
 def _is_generated_install_cell(path, cell):
@@ -186,7 +205,11 @@ def _is_generated_install_cell(path, cell):
 
 def test_the_install_cell_is_guarded(notebook):
     path, nb = notebook
-    (cell,) = [c for c in nb["cells"] if c.get("id") == tool.LAUNCH_IDS[1]]
+    cells = [c for c in nb["cells"] if c.get("id") == tool.LAUNCH_IDS[1]]
+    if address.is_placeholder():
+        assert not cells, f"{path.name}: an install cell before the address is set"
+        cells = [{"source": tool.launch_code()}]          # what publish will write
+    (cell,) = cells
     lines = _src(cell).splitlines()
     pip = [i for i, line in enumerate(lines) if "pip install" in line]
     assert pip and lines[pip[0] - 1].strip() == "except ImportError:", (
@@ -226,14 +249,31 @@ def test_error_cells_are_exercise_stubs_only(notebook):
                 f"{path.name} cell {i}: only exercise stubs may be tagged raises-exception")
 
 
-def test_solution_cells_are_hidden_and_guarded(notebook):
+def test_solutions_are_shown_on_request_never_run(notebook):
+    """Run All must never run a solution or rewrite a cell (no ``%load``, no ``%run``, no
+    exec of a solution file); each exercise's request cell is the generated, commented-out
+    ``show_solution`` line, right after its check cell."""
     path, nb = notebook
     for i, cell in enumerate(nb["cells"]):
-        if "%load solutions/" in _src(cell):
-            assert "hide-cell" in _tags(cell), f"{path.name} cell {i}: tag the solution hide-cell"
-            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
-                f"{path.name} cell {i}: collapse the solution cell (source_hidden)")
-            assert ".exists()" in _src(cell), f"{path.name} cell {i}: guard %load with exists()"
+        src = _src(cell)
+        if cell["cell_type"] == "code":
+            for bad in ("%load", "%run", "solutions/", "exec(", "show_solution(\"", "%%"):
+                live = [line for line in src.splitlines()
+                        if bad in line and not line.lstrip().startswith("#")]
+                assert not live, f"{path.name} cell {i}: {bad!r} runs when Run All runs"
+        if tool.SOLUTION_TAG in _tags(cell):
+            number = tool.request_number(cell)
+            assert number and src == tool.request_code(number), (
+                f"{path.name} cell {i}: the solution request is generated; run "
+                f"`python tools/notebooks.py nav`")
+            assert not cell["metadata"].get("jupyter", {}).get("source_hidden")
+            check = _src(nb["cells"][i - 1])
+            assert check.startswith("bn.exercises.check_"), (
+                f"{path.name} cell {i}: the solution request follows its check cell")
+    stubs = [re.search(r'NotImplementedError\("Exercise (\d+\.\d+)', _src(c)).group(1)
+             for c in nb["cells"] if "raises-exception" in _tags(c)]
+    requests = [tool.request_number(c) for c in nb["cells"] if tool.SOLUTION_TAG in _tags(c)]
+    assert stubs == requests, f"{path.name}: exercises {stubs}, solution requests {requests}"
 
 
 def test_code_cells_are_offline_and_use_no_global_random_state(notebook):
@@ -259,7 +299,8 @@ def test_figure_cells_end_with_show(notebook):
             assert "plt.show()" in src, f"{path.name} cell {i}: end a figure cell with plt.show()"
 
 
-def test_only_the_unchanged_generated_install_cell_may_use_pip():
+def test_only_the_unchanged_generated_install_cell_may_use_pip(monkeypatch):
+    monkeypatch.setattr(address, "REPOSITORY", "https://github.com/acme-school/bn-course")
     cell = tool.launch_cells("01_linear_networks.ipynb")[1]
     assert _is_generated_install_cell(None, cell)
     for tampered in (dict(cell, source=cell["source"] + "\n%pip install requests"),

@@ -137,11 +137,23 @@ def test_every_console_command_runs(installed, tmp_path):
                                   cwd=tmp_path, env=env).stdout
 
     out = _run(bindir / "bnteach", "copy-lessons", tmp_path / "ws", cwd=tmp_path, env=env)
-    expected = sorted([p.name for p in LESSONS.glob("*.ipynb")]
-                      + [f"solutions/{p.name}" for p in (LESSONS / "solutions").glob("*.py")])
+    expected = sorted([p.name for p in LESSONS.glob("[!_]*.ipynb")]   # never the template
+                      + [f"solutions/{p.name}" for p in (LESSONS / "solutions").glob("[!_]*.py")])
     copied = sorted(p.relative_to(tmp_path / "ws").as_posix()
                     for p in (tmp_path / "ws").rglob("*") if p.is_file())
-    assert copied == expected
-    assert f"{len(expected)} copied, 0 skipped" in out.stdout
+    assert copied == sorted(expected + [".bnteach-workspace.json"])
+    assert out.stdout == f"{tmp_path / 'ws'}: {len(expected)} files copied\n"
     for name in expected:
         assert (tmp_path / "ws" / name).read_bytes() == (LESSONS / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_an_installed_course_shows_a_solution_on_request(installed, tmp_path):
+    """As on Colab: no lessons folder in the working directory, the solutions come from the
+    lessons shipped in the package, shown and not run."""
+    _, bindir, env = installed
+    code = ("import bnteach as bn; bn.exercises.show_solution('4.1'); "
+            "print(bn.exercises.status())")
+    out = _run(bindir / "python", "-c", code, cwd=tmp_path, env=env, timeout=300).stdout
+    assert "Solution to Exercise 4.1" in out and "def find_outlier(G):" in out
+    assert out.rstrip().endswith("{}")

@@ -10,7 +10,9 @@ in a scratch folder holding a ``workspace/`` copy of the lessons, and checks tha
   the browser to the login form;
 * it listens on the loopback address only. This is read from the kernel's socket
   table (``/proc/net/tcp``), not by connecting to the machine's other addresses:
-  tests here send traffic to loopback only.
+  tests here send traffic to loopback only;
+* it serves the settings course.py writes (``course.write_lab_settings``): no
+  "Jupyter news" and no check-for-updates notifications.
 
 And ``bnteach copy-lessons`` writes nothing outside its destination (``tests/test_cli.py``
 checks ``..``, absolute names and symlinks one by one).
@@ -75,7 +77,10 @@ def server(tmp_path_factory):
         env[var] = str(scratch / sub)
     env.pop("JUPYTER_TOKEN", None)                       # Jupyter's own random token
     port = _free_port()
-    cmd = course.jupyter_command(sys.executable, ["--no-browser", f"--port={port}"])
+    # As `open` does, with the application settings in scratch instead of .venv.
+    settings = course.write_lab_settings(scratch / "app-settings").parent
+    cmd = course.jupyter_command(sys.executable, ["--no-browser", f"--port={port}"],
+                                 settings_dir=settings)
     log = open(scratch / "server.log", "w")
     proc = subprocess.Popen(cmd, cwd=scratch, env=env, stdout=log, stderr=subprocess.STDOUT)
     token, deadline = None, time.monotonic() + 90
@@ -112,6 +117,25 @@ def test_the_command_line_is_the_one_course_py_open_runs():
     cmd = course.jupyter_command(sys.executable, [])
     assert "--ServerApp.ip=127.0.0.1" in cmd
     assert not any("token" in arg.lower() for arg in cmd), "course.py must keep Jupyter's token"
+
+
+def test_no_news_or_update_pop_ups(server):
+    """JupyterLab serves the notification settings course.py wrote: news and updates off."""
+    port, token, _ = server
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/lab/api/settings/@jupyterlab/apputils-extension:notification",
+                     headers={"Authorization": f"token {token}"})
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 200, body[:500]
+    settings = json.loads(body)
+    defaults = settings["schema"]["properties"]
+    assert defaults["fetchNews"]["default"] == "false"
+    assert defaults["checkForUpdates"]["default"] is False
+    assert not {"fetchNews", "checkForUpdates"} & set(settings["settings"])  # no user override
 
 
 def test_answers_on_loopback_with_its_token(server):

@@ -8,7 +8,8 @@ and :data:`RELEASE` (the release tag Binder and Colab open), then runs::
 which rewrites everything derived from them: the Binder badge in ``README.md``
 (between its ``launch-badges`` markers), ``repository-code`` in ``CITATION.cff``,
 and the generated launch cells of every lesson (the Colab badge and the guarded
-install cell, plus the Binder badge in the course index). Nothing else in the
+install cell, plus the Binder badge in the course index; while ``REPOSITORY`` is the
+placeholder, lessons carry no launch cells at all). Nothing else in the
 repository may spell the address; ``tests/test_publishing.py`` checks it.
 
 Standard library only. A repository tool (``tools/``), not part of the installed package.

@@ -4,32 +4,45 @@ Usage (from any directory; the path is from the repository root)::
 
     python tools/build_site.py DEST [--timeout SECONDS]
 
-calls :func:`build_html`. For readers who run nothing: each lesson is executed once
-from a fresh kernel and written as ``DEST/<lesson>.html``, with its figures
-embedded as images, and ``DEST/index.html`` links them all. A repository tool
-(``tools/``), never packaged: it builds the repository's ``lessons/``.
+calls :func:`build_html`. For readers who run nothing, offline: each lesson is
+executed once from a fresh kernel and written as ``DEST/<lesson>.html``, with its
+figures embedded as images; ``DEST/index.html`` is the course map (each lesson's
+title, description and learner time, read from its header, in the order of
+``LESSONS`` in ``tools/notebooks.py``), and ``DEST/site.css`` the one stylesheet of
+every page. A repository tool (``tools/``), never packaged: it builds the
+repository's ``lessons/``.
 
 Decisions, stated in ``INSTRUCTORS.md`` too:
 
+* **Nothing is loaded from the network.** No page has a script: the mathematics is
+  converted from TeX to MathML at build time (latex2mathml, a build-only dependency:
+  ``pip install -e '.[site]'``), which browsers typeset themselves, and the one
+  stylesheet, ``site.css`` (from ``tools/site/``), uses the reader's fonts. The
+  launch cells (Colab/Binder badges and the install cell, tagged ``launch``) are left
+  out: a reader of the site has nothing to launch.
 * **Exercise stubs stay stubs.** The lessons run exactly as a learner receives
-  them (copied with :func:`bnteach.cli.copy_lessons`, solutions included): the
-  stub's function raises ``NotImplementedError`` when called, its check cell
-  prints that the exercise is pending, and the hidden solution cell shows only
-  its guard, because ``%load`` acts in a live frontend only. A published site
-  therefore spoils no solution. Errors are allowed only in cells tagged
+  them (copied with :func:`bnteach.cli.copy_lessons`): the stub's function raises
+  ``NotImplementedError`` when called, and is shown with its hint. Its check cell
+  shows, instead of "pending" and ``False``, a note that the exercise is the
+  reader's to write in the notebook. The hidden solution cells (tagged
+  ``solution``) and the closing ``exercises.summary()`` are left out, so a
+  published site spoils no solution. Errors are allowed only in cells tagged
   ``raises-exception`` (nbclient, like nbval and JupyterLab's Run All, goes on
   after them); an error in any other cell fails the build.
 * **Widgets become static.** An explorer is replaced by the figure and text
   it showed on its first view (nbclient records them in the widget state), a
   list of its controls' starting values, and a note to run the notebook to
-  move them. The site loads no widget JavaScript, so it needs no network.
+  move them. The site loads no widget JavaScript.
+* **For reading.** No In/Out prompts, no nbval markers in the code, printed text in
+  one block per cell, and each figure's alt text is its caption (or the explorer's
+  one-line summary).
 * **Same interpreter.** The kernel is the Python running the build (like
   nbval's ``--nbval-current-env``), so the lessons run against the ``bnteach``
   installed in that environment (the checkout itself after ``pip install -e .``),
   never against whatever a ``python3`` kernelspec points to.
 
-Needs nbclient, nbconvert and ipykernel (JupyterLab installs them); they are
-imported only when a build starts. Imports go one way: this tool uses
+Needs nbclient, nbconvert and ipykernel (JupyterLab installs them) and latex2mathml;
+they are imported only when a build starts. Imports go one way: this tool uses
 :func:`bnteach.cli.copy_lessons`, and nothing in ``bnteach`` imports it.
 """
 
@@ -38,7 +51,6 @@ from __future__ import annotations
 import argparse
 import html
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -47,8 +59,12 @@ if __package__ in (None, ""):   # run as a script: the checkout's bnteach and to
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bnteach import cli  # noqa: E402  (copy_lessons: the lessons exactly as a learner gets them)
+from tools import site_pages, site_render  # noqa: E402  (the pages a reader sees; the math)
+from tools.site_pages import lesson_header, notebook_title, prepare_for_site  # noqa: E402,F401
+from tools.site_render import tex_to_mathml  # noqa: E402,F401
 
-__all__ = ["BuildError", "build_html", "notebook_title", "main"]
+__all__ = ["BuildError", "build_html", "notebook_title", "lesson_header", "prepare_for_site",
+           "tex_to_mathml", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "lessons"
@@ -58,7 +74,6 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 STATIC_NOTE = ("Interactive explorer, shown here as a static snapshot of its first view. "
                "Run this lesson (on Binder, on Colab or on your computer) to move its controls.")
-
 
 class BuildError(RuntimeError):
     """The site could not be built: a dependency is missing or a lesson failed."""
@@ -73,25 +88,15 @@ def _imports():
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
         from nbconvert import HTMLExporter
+        import latex2mathml.converter  # noqa: F401  (the math, typeset at build time)
     except ImportError as exc:
         raise BuildError(
-            f"{PROG} needs nbclient, nbconvert and ipykernel ({exc.name} is missing). "
-            f"Install them with: pip install nbclient nbconvert ipykernel "
-            f"(JupyterLab brings all three: pip install -e '.[lab]' in the repository)."
+            f"{PROG} needs nbclient, nbconvert, ipykernel and latex2mathml ({exc.name} is "
+            f"missing). Install them with: pip install -e '.[site]' in the repository "
+            f"(or: pip install nbclient nbconvert ipykernel latex2mathml)."
         ) from exc
     return (nbformat, ipykernel_spec, KernelSpecManager, KernelManager, NotebookClient,
             CellExecutionError, HTMLExporter)
-
-
-def notebook_title(nb: dict, default: str) -> str:
-    """The text of the notebook's first ``# `` heading."""
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            match = re.search(r"(?m)^# (.+)$", source)
-            if match:
-                return match.group(1).strip()
-    return default
 
 
 # -- widgets -> static outputs ------------------------------------------------------------
@@ -177,41 +182,6 @@ def make_widgets_static(nb) -> int:
 
 # -- the build ------------------------------------------------------------------------------
 
-def _link_pages(page: str, names: set[str]) -> str:
-    """Point links between lessons at their HTML pages."""
-    return re.sub(r'href="([\w.-]+)\.ipynb(#[^"]*)?"',
-                  lambda m: (f'href="{m.group(1)}.html{m.group(2) or ""}"'
-                             if m.group(1) in names else m.group(0)), page)
-
-
-def _index_page(pages: list[tuple[str, str]]) -> str:
-    items = "\n".join(f'    <li><a href="{html.escape(stem)}.html">{html.escape(title)}</a></li>'
-                      for stem, title in pages)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>bnteach: batch normalization, taken apart</title>
-  <style>body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em;
-  line-height: 1.5; }}</style>
-</head>
-<body>
-  <h1>bnteach: batch normalization, taken apart</h1>
-  <p>A Jupyter course on what batch normalization does to a deep random network at
-  initialization. These pages are the lessons run once, with their figures and outputs,
-  for reading. The exercises are left as stubs (their check cells report them as pending),
-  and the interactive explorers are static snapshots of their first view: to run the
-  lessons and change them, open them in JupyterLab, on Binder or on Colab (see the
-  course's README).</p>
-  <ol>
-{items}
-  </ol>
-</body>
-</html>
-"""
-
-
 def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]:
     """Execute every lesson and write a static HTML site into ``dest``.
 
@@ -255,14 +225,14 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # inline figures
-    exporter = HTMLExporter()
+    exporter = site_render.site_exporter(HTMLExporter)
     with tempfile.TemporaryDirectory(prefix="bnteach-html-") as work:
         cli.copy_lessons(work, source=source)
-        paths = sorted(p for p in Path(work).glob("*.ipynb") if not p.name.startswith("_"))
+        paths = site_pages.course_order([p for p in Path(work).glob("*.ipynb") if not p.name.startswith("_")])
         if not paths:
             raise BuildError(f"no lessons to build in {source}.")
         names = {p.stem for p in paths}
-        pages = []
+        cards = []
         for path in paths:
             nb = nbformat.read(str(path), as_version=4)
             km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
@@ -274,14 +244,31 @@ def build_html(dest, *, source=None, timeout: int = 300, log=None) -> list[Path]
                 raise BuildError(f"{path.name}: a cell failed (only cells tagged "
                                  f"raises-exception may raise):\n{exc}") from None
             views = make_widgets_static(nb)
-            title = notebook_title(nb, path.stem)
-            nb.metadata["title"] = title
-            body, _ = exporter.from_notebook_node(nb)
-            (dest / f"{path.stem}.html").write_text(_link_pages(body, names), encoding="utf-8")
-            pages.append((path.stem, title))
+            cards.append(_write_page(nb, path.stem, dest, exporter, names))
             log(f"  built      {path.stem}.html  ({views} explorer(s) made static)")
-    (dest / "index.html").write_text(_index_page(pages), encoding="utf-8")
-    return [dest / "index.html"] + [dest / f"{stem}.html" for stem, _ in pages]
+    css = (site_render.SITE_FILES / "site.css").read_text(encoding="utf-8")
+    (dest / "site.css").write_text(css, encoding="utf-8")
+    try:
+        index = site_pages.index_page(cards, exporter.markdown, names)
+    except site_render.TeXError as exc:
+        raise BuildError(f"a lesson's header: {exc}") from None
+    (dest / "index.html").write_text(index, encoding="utf-8")
+    return [dest / "index.html"] + [dest / f"{card['stem']}.html" for card in cards]
+
+
+def _write_page(nb, stem: str, dest: Path, exporter, names: set[str]) -> dict:
+    """Write ``dest/<stem>.html`` from an executed lesson; return its course-map card."""
+    site_pages.prepare_for_site(nb)
+    header = site_pages.lesson_header(nb, stem)
+    nb.metadata["title"] = header["title"]
+    try:
+        body, _ = exporter.from_notebook_node(nb, resources={
+            "metadata": {"name": stem}, "site_name": site_pages.SITE_NAME,
+            "site_note": site_pages.SITE_NOTE, "site_footer": site_pages.SITE_FOOTER})
+    except site_render.TeXError as exc:
+        raise BuildError(f"{stem}.ipynb: {exc}") from None
+    (dest / f"{stem}.html").write_text(site_pages.link_pages(body, names), encoding="utf-8")
+    return {"stem": stem, "header": header}
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -291,10 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=(
             "Execute every lesson from a fresh kernel (the Python running this command) "
-            "and write DEST/index.html plus one HTML page per lesson, figures embedded, "
-            "for readers who run nothing. Exercise stubs stay stubs (their "
-            "NotImplementedError shows), explorers become static snapshots. Needs "
-            "nbclient, nbconvert and ipykernel (installed with JupyterLab)."
+            "and write DEST/index.html (the course map), one HTML page per lesson, figures "
+            "embedded, and DEST/site.css, for readers who run nothing: the pages load "
+            "nothing from the network (math as MathML, no scripts). Exercise stubs stay "
+            "stubs, explorers become static snapshots. Needs nbclient, nbconvert, "
+            "ipykernel and latex2mathml: pip install -e '.[site]'."
         ),
     )
     parser.add_argument("dest", metavar="DEST", help="output directory (created; pages overwritten)")

@@ -6,6 +6,8 @@ Usage (from any directory; paths below are from the repository root)::
     python tools/notebooks.py nav [NOTEBOOK ...]     # rewrite the generated cells
     python tools/notebooks.py bless [NOTEBOOK ...]   # execute, then clean and nav
     python tools/notebooks.py publish                # nav, plus README and CITATION.cff
+    python tools/notebooks.py add-exercise NOTEBOOK NAME --after-cell-id ID --title TITLE
+                                                     # insert a new exercise's cells
 
 Lessons are built from scratch by builder scripts, so anything every lesson must
 carry is *generated* here, never hand-edited into a notebook: each generated
@@ -26,7 +28,14 @@ Conventions (tests/test_notebook_hygiene.py checks them):
   where ``bnteach`` is missing. It never touches the network where the course
   is installed (nbval, Binder, a local install). The address comes from
   :mod:`tools.address`, the one place it is set; ``publish`` also rewrites the
-  README's Binder badge and ``CITATION.cff`` from it.
+  README's Binder badge and ``CITATION.cff`` from it. While the address is the
+  placeholder (owner ``OWNER``) there are no launch cells: a badge or an install
+  cell pointing at no repository cannot work, so none is shown until ``publish``
+  runs with the real address;
+* each exercise's solution-request cell (tag ``solution``, after its check
+  cell) is generated from its number: one commented-out line
+  ``# bn.exercises.show_solution("N.k")``, so Run All never shows or runs a
+  solution; a learner removes the ``#`` to see it (:func:`request_code`).
 
 With no NOTEBOOK arguments, the tools act on every notebook in ``lessons/``.
 A repository tool (``tools/``), never packaged: it finds the repository from its own
@@ -206,7 +215,13 @@ def launch_code(repository=None, release=None) -> str:
 
 
 def launch_cells(name: str, repository=None, release=None) -> list[dict]:
-    """The two generated launch cells of notebook ``name``, as stored in it."""
+    """The two generated launch cells of notebook ``name``, as stored in it.
+
+    None while the address is the placeholder: until ``publish`` sets the real one,
+    a badge or install cell could only fail, so the lessons show neither.
+    """
+    if address.is_placeholder(repository):
+        return []
     return [
         {"cell_type": "markdown", "id": LAUNCH_IDS[0], "metadata": {"tags": [LAUNCH_TAG]},
          "source": launch_markdown(name, repository, release)},
@@ -229,9 +244,47 @@ def set_launch(nb: dict, name: str) -> dict:
     return nb
 
 
+SOLUTION_TAG = "solution"
+_REQUEST_RE = re.compile(r'show_solution\("(\d+)\.(\d+)"\)|solutions/(\d+)_ex(\d+)\.py')
+
+
+def request_code(number: str) -> str:
+    """The solution-request cell of exercise ``number`` ("4.1"): shown on request, never run."""
+    return ('# Stuck? Remove the "#" at the start of the last line and run this cell: it shows\n'
+            '# a solution as text. It never runs it; Run All leaves this cell alone.\n'
+            f'# bn.exercises.show_solution("{number}")')
+
+
+def request_number(cell) -> str | None:
+    """The exercise number a solution-request (or older ``%load``) cell names, if any."""
+    m = _REQUEST_RE.search(_source(cell))
+    if m is None:
+        return None
+    lesson, k = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{int(lesson)}.{int(k)}"
+
+
+def request_cell(number: str, cell_id: str) -> dict:
+    """The solution-request cell of exercise ``number``, as stored in a lesson."""
+    return {"cell_type": "code", "execution_count": None, "id": cell_id,
+            "metadata": {"tags": [SOLUTION_TAG]}, "outputs": [], "source": request_code(number)}
+
+
+def set_requests(nb: dict) -> dict:
+    """Regenerate every cell tagged ``solution`` from the exercise number it names."""
+    for i, cell in enumerate(nb["cells"]):
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            number = request_number(cell)
+            if number is None:
+                raise ValueError(f"cell {cell.get('id')!r} is tagged {SOLUTION_TAG!r} but names "
+                                 f"no exercise (bn.exercises.show_solution(\"N.k\"))")
+            nb["cells"][i] = request_cell(number, cell["id"])
+    return nb
+
+
 def generate(nb: dict, name: str, available=None) -> dict:
-    """All generated cells of a notebook: launch cells, then navigation."""
-    return set_navigation(set_launch(nb, name), name, available)
+    """All generated cells of a notebook: launch cells, solution requests, navigation."""
+    return set_navigation(set_requests(set_launch(nb, name)), name, available)
 
 
 def readme_block(repository=None, release=None) -> str:
@@ -283,9 +336,14 @@ def _paths(args) -> list[Path]:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["add-exercise"]:
+        from tools import add_exercise
+        return add_exercise.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python tools/notebooks.py",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["clean", "nav", "bless", "publish"])
+    parser.add_argument("command", choices=["clean", "nav", "bless", "publish", "add-exercise"],
+                        help="add-exercise has its own options: add-exercise --help")
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "publish":

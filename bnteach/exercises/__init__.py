@@ -2,7 +2,8 @@
 
 Each exercise in a lesson has a stub cell (a function raising
 ``NotImplementedError``), a check cell calling ``check_<name>(your_function)``
-and a hidden solution. A checker
+and a solution-request cell (:func:`show_solution`, commented out, so Run All never
+shows or runs a solution). A checker
 
 * takes your function as an argument (it never reads your notebook's variables),
 * runs it on its own small seeded inputs and compares with the package's reference
@@ -25,8 +26,9 @@ from bnteach.exercises.lesson2 import check_commutation_gap, check_recenter
 from bnteach.exercises.lesson3 import check_kappa, check_relu_cosine
 from bnteach.exercises.lesson4 import check_find_outlier, check_measure_alpha
 from bnteach.exercises.lesson5 import check_lca_level, check_tree_gram
+from bnteach.exercises.solutions import show_solution, solution_text
 
 __all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
            "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
            "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary", "status",
-           "reset_status"]
+           "reset_status", "show_solution", "solution_text"]
