@@ -138,6 +138,7 @@ def test_every_console_command_runs(installed, tmp_path):
 
     out = _run(bindir / "bnteach", "copy-lessons", tmp_path / "ws", cwd=tmp_path, env=env)
     expected = sorted([p.name for p in LESSONS.glob("[!_]*.ipynb")]   # never the template
+                      + ["SOURCES.md"]                                 # what the lessons cite
                       + [f"solutions/{p.name}" for p in (LESSONS / "solutions").glob("[!_]*.py")])
     copied = sorted(p.relative_to(tmp_path / "ws").as_posix()
                     for p in (tmp_path / "ws").rglob("*") if p.is_file())
