@@ -99,15 +99,24 @@ def solution_text(exercise: str) -> str | None:
         The file's text, never executed; None if no ``solutions/`` folder next to the
         notebook or in the installed course has it (the solutions are withheld).
     """
+    return _find(exercise)[0]
+
+
+def _find(exercise: str):
+    """``(text, where)`` of the first solution file found, or ``(None, None)``."""
     name = solution_file(exercise)
-    for folder in _solution_dirs():
+    for k, folder in enumerate(_solution_dirs()):
         path = folder / name
         try:
             if path.is_file():
-                return path.read_text(encoding="utf-8")
+                where = (f"solutions/{name} next to the lesson" if k == 0 else
+                         f"the course's own copy of solutions/{name} (the installed package "
+                         f"or the course folder; deleting a workspace's solutions/ does "
+                         f"not withhold it)")
+                return path.read_text(encoding="utf-8"), where
         except OSError:
             continue
-    return None
+    return None, None
 
 
 def show_solution(exercise: str) -> None:
@@ -125,12 +134,12 @@ def show_solution(exercise: str) -> None:
         bn.exercises.show_solution("4.1")
     """
     number = _exercise_number(exercise)
-    text = solution_text(number)
+    text, where = _find(number)
     if text is None:
         print(f"{WITHHELD} (Exercise {number}: no solutions/{solution_file(number)} next to "
               f"the lesson or in the installed course.) Ask your instructor.")
         return
-    print(f"Solution to Exercise {number}, from solutions/{solution_file(number)}. It is shown "
+    print(f"Solution to Exercise {number}, from {where}. It is shown "
           f"here, not run. To use it, copy the function into your exercise cell (replacing "
           f"the stub), run that cell, then run the check cell.\n")
     print(text.rstrip("\n"))
