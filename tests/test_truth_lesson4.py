@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
+from explicit_weights import explicit_layer
 
 N, WIDTH, DEPTH = 16, 512, 300          # lesson 4, section 1
 SEEDS = list(range(7401, 7406))         # the lesson uses 2024 and small offsets
@@ -30,19 +31,6 @@ def false(reason):
 
 
 # -- helpers: an independent path through the mathematics ------------------------------------
-
-def explicit_layer(X, rng, components=("rc", "relu"), width=None):
-    """One layer with an explicit Gaussian weight matrix, written out in numpy."""
-    d_in = X.shape[0]
-    d = d_in if width is None else width
-    W = rng.standard_normal((d, d_in)) / np.sqrt(d_in)
-    Z = W @ X
-    if "rc" in components:
-        Z = Z - Z.mean(axis=1, keepdims=True)
-    if "rs" in components:
-        Z = Z / np.sqrt((Z ** 2).mean(axis=1, keepdims=True))
-    return np.maximum(Z, 0.0)
-
 
 def explicit_run(X0, depth, rng, components=("rc", "relu")):
     """Gram matrices of ``depth`` explicit layers (renormalized each layer, like bn.run)."""

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
+from explicit_weights import explicit_layer
 
 SEEDS = (7501, 7502, 7503, 7504)
 N = 16                                   # the batch size of lesson 5's split trees
@@ -46,12 +47,10 @@ def wide_map(G):
     return K / np.trace(K) * n
 
 
-def explicit_layer(X, rng):
-    """One finite-width RC+ReLU layer with an explicit d x d_in Gaussian weight matrix."""
-    W = rng.standard_normal((X.shape[0], X.shape[0])) / np.sqrt(X.shape[0])
-    Z = W @ X
-    Z -= Z.mean(axis=1, keepdims=True)
-    X = np.maximum(Z, 0.0)
+def explicit_rc_relu(X, rng):
+    """One finite-width RC+ReLU layer with an explicit Gaussian weight matrix, scaled so
+    that the batch's squared norms sum to n."""
+    X = explicit_layer(X, rng)
     return X * np.sqrt(X.shape[1] / np.sum(X * X))
 
 
@@ -87,7 +86,7 @@ def test_c5_2_opposite_sides_come_out_exactly_orthogonal_for_every_weight_draw()
         for a, b in ((1, 1), (3, 2), (1, 7), (5, 11)):        # a copies of p, b copies of q
             p, q = rng.standard_normal((2, 30))
             X = np.column_stack([p] * a + [q] * b)
-            Y = explicit_layer(X, rng)                        # explicit 30 x 30 weights
+            Y = explicit_rc_relu(X, rng)                        # explicit 30 x 30 weights
             assert np.all((Y[:, 0] == 0) | (Y[:, -1] == 0)), "supports overlap"
             worst = max(worst, abs(Y[:, 0] @ Y[:, -1]))
     assert worst == 0.0
@@ -101,7 +100,7 @@ def test_c5_2_lines_occupied_on_both_sides_double_the_rank(r):
         traj = bn.run(X, 1, width=64, rng=seed)
         assert bn.metrics.numerical_rank(traj.grams[0]) == r
         assert bn.metrics.numerical_rank(traj.grams[1]) == 2 * r
-    Y = explicit_layer(np.vstack([X, np.zeros((64 - r, 2 * r))]), np.random.default_rng(7505))
+    Y = explicit_rc_relu(np.vstack([X, np.zeros((64 - r, 2 * r))]), np.random.default_rng(7505))
     assert np.linalg.matrix_rank(Y) == 2 * r
 
 
@@ -423,7 +422,7 @@ def test_c5_7_the_same_with_explicit_gaussian_weight_matrices():
     rng = np.random.default_rng(7508)
     peak = 0
     for layer in range(1, 241):
-        X = explicit_layer(X, rng)
+        X = explicit_rc_relu(X, rng)
         if layer % 8 == 0:
             peak = max(peak, len(bn.tree.groups(X.T @ X)))
     G = X.T @ X

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
+from explicit_weights import explicit_layer
 
 EXACT = 1e-12
 
@@ -44,14 +45,7 @@ def _explicit(X0, depth, components, rng, width=None):
     width = X.shape[0] if width is None else width
     grams = [X.T @ X * n / np.trace(X.T @ X)]
     for _ in range(depth):
-        W = rng.standard_normal((width, X.shape[0])) / np.sqrt(X.shape[0])
-        Z = W @ X                                              # (d, d_in) @ (d_in, n)
-        if "rc" in components:
-            Z = Z - Z.mean(axis=1, keepdims=True)
-        if "rs" in components:
-            Z = Z / np.sqrt((Z ** 2).mean(axis=1, keepdims=True))
-        if "relu" in components:
-            Z = np.maximum(Z, 0.0)
+        Z = explicit_layer(X, rng, components, width)
         X = Z / np.linalg.norm(Z) * np.sqrt(n)
         grams.append(X.T @ X)
     return np.array(grams)

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
+from explicit_weights import explicit_layer
 
 SEEDS3 = [7301, 7302, 7303]
 SEEDS6 = [7601, 7602, 7603, 7604]
@@ -36,19 +37,6 @@ def false(reason):
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-def explicit_layer(X, rng, components=("rc", "relu"), width=None):
-    """One layer with an explicit Gaussian weight matrix, written out in numpy."""
-    d_in = X.shape[0]
-    d = d_in if width is None else width
-    W = rng.standard_normal((d, d_in)) / np.sqrt(d_in)
-    Z = W @ X
-    if "rc" in components:
-        Z = Z - Z.mean(axis=1, keepdims=True)
-    if "rs" in components:
-        Z = Z / np.sqrt((Z ** 2).mean(axis=1, keepdims=True))
-    return np.maximum(Z, 0.0) if "relu" in components else Z
-
 
 def offdiag(C):
     return C[np.triu_indices(len(C), 1)]
