@@ -264,3 +264,5 @@ def test_the_tool_runs_as_a_script_from_any_directory(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "notebooks.py"), "--help"],
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert out.returncode == 0 and out.stdout.startswith("usage: python tools/notebooks.py")
+    for command in ("clean", "nav", "bless", "publish", "add-exercise"):   # each one described
+        assert f"\n  {command} " in out.stdout, command

@@ -335,16 +335,36 @@ def _paths(args) -> list[Path]:
     return [Path(p) for p in args] if args else sorted(LESSONS_DIR.glob("*.ipynb"))
 
 
+COMMANDS_HELP = """commands:
+  clean         strip outputs and execution counts except in checked cells
+                (# NBVAL_CHECK_OUTPUT), remove widget state
+  nav           clean, then rewrite the generated cells (navigation, launch,
+                solution requests)
+  bless         execute from a fresh kernel, then clean and nav: stores the
+                checked outputs nbval compares
+  publish       nav on every lesson, and rewrite README's Binder badge and
+                CITATION.cff from tools/address.py (takes no notebooks)
+  add-exercise  insert a new exercise's cells into a lesson; its own options:
+                python tools/notebooks.py add-exercise --help
+
+examples:
+  python tools/notebooks.py bless lessons/03_relu.ipynb
+  python tools/notebooks.py clean
+"""
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["add-exercise"]:
         from tools import add_exercise
         return add_exercise.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python tools/notebooks.py",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python tools/notebooks.py", description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=COMMANDS_HELP)
     parser.add_argument("command", choices=["clean", "nav", "bless", "publish", "add-exercise"],
-                        help="add-exercise has its own options: add-exercise --help")
-    parser.add_argument("notebooks", nargs="*")
+                        help="what to do (see the list below)")
+    parser.add_argument("notebooks", nargs="*",
+                        help="lesson notebooks to act on (default: every notebook in lessons/)")
     args = parser.parse_args(argv)
     if args.command == "publish":
         if args.notebooks:
