@@ -25,6 +25,7 @@ ipywidgets, nbclient or nbconvert.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -157,8 +158,21 @@ def _check_lesson_name(name, available):
     for candidate in (rel, rel.with_name(rel.name + ".ipynb")):
         if candidate in available:
             return candidate
-    notebooks = ", ".join(str(p) for p in available if p.suffix == ".ipynb")
-    raise LessonNameError(f"there is no lesson named {name!r}. The lessons are: {notebooks}.")
+    notebooks = [str(p) for p in available if p.suffix == ".ipynb"]
+    raise LessonNameError(f"there is no lesson named {name!r}.{_did_you_mean(rel, notebooks)} "
+                          f"The lessons are: {', '.join(notebooks)}.")
+
+
+def _did_you_mean(rel, notebooks) -> str:
+    """A hint for a near miss: a path that ends in a lesson's name, or a typo."""
+    for start in range(1, len(rel.parts)):   # e.g. a tab-completed 'workspace/01_....ipynb'
+        tail = PurePosixPath(*rel.parts[start:])
+        for candidate in (tail, tail.with_name(tail.name + ".ipynb")):
+            if str(candidate) in notebooks:
+                return (f" Did you mean {str(candidate)!r}? --reset takes the name relative "
+                        f"to the workspace folder.")
+    close = difflib.get_close_matches(str(rel), notebooks, n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 def _inside(dest_resolved, path):
