@@ -19,8 +19,7 @@ works from a non-editable install, as on Binder. The command ``bnteach
 copy-lessons`` (:mod:`bnteach.cli`) and the repository's site builder
 (``python tools/build_site.py DEST``) both use it.
 
-This module uses the standard library only: it must not import matplotlib,
-ipywidgets, nbclient or nbconvert.
+Standard library only: no matplotlib, ipywidgets, nbclient or nbconvert.
 """
 
 from __future__ import annotations
@@ -133,12 +132,8 @@ def _lesson_files(source):
 
 
 def _check_lesson_name(name, available):
-    """Return the relative path of lesson ``name``, refusing unsafe names.
-
-    ``name`` may omit the ``.ipynb`` suffix. Absolute paths, drive letters and
-    ``..`` components are refused before anything is looked up, so a reset
-    can never reach outside the workspace.
-    """
+    """The relative path of lesson ``name`` (``.ipynb`` optional). Absolute paths, drives
+    and ``..`` are refused before any lookup: a reset never reaches outside the workspace."""
     posix, windows = PurePosixPath(name), PureWindowsPath(name)
     if not windows.parts or windows.parts == (".",):
         raise LessonNameError(
@@ -158,40 +153,27 @@ def _check_lesson_name(name, available):
     for candidate in (rel, rel.with_name(rel.name + ".ipynb")):
         if candidate in available:
             return candidate
-    notebooks = [str(p) for p in available if p.suffix == ".ipynb"]
-    raise LessonNameError(f"there is no lesson named {name!r}.{_did_you_mean(rel, notebooks)} "
-                          f"The lessons are: {', '.join(notebooks)}.")
+    lessons = [str(p) for p in available if p.suffix == ".ipynb"]
+    raise LessonNameError(f"there is no lesson named {name!r}.{_did_you_mean(rel, lessons)} "
+                          f"The lessons are: {', '.join(lessons)}.")
 
 
 def _did_you_mean(rel, notebooks) -> str:
-    """A hint for a near miss: a path that ends in a lesson's name, or a typo."""
-    for start in range(1, len(rel.parts)):   # e.g. a tab-completed 'workspace/01_....ipynb'
-        tail = PurePosixPath(*rel.parts[start:])
-        for candidate in (tail, tail.with_name(tail.name + ".ipynb")):
-            if str(candidate) in notebooks:
-                return (f" Did you mean {str(candidate)!r}? --reset takes the name relative "
-                        f"to the workspace folder.")
+    """A hint for a near miss: a path ending in a lesson's name (tab completion), or a typo."""
+    tails = (str(PurePosixPath(*rel.parts[i:])) for i in range(1, len(rel.parts)))
+    for tail in (t + ext for t in tails for ext in ("", ".ipynb")):
+        if tail in notebooks:
+            return f" Did you mean {tail!r}? --reset takes the name relative to the workspace."
     close = difflib.get_close_matches(str(rel), notebooks, n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
-
-
-def _inside(dest_resolved, path):
-    """True if ``path`` (following symlinks of existing parts) lies within dest."""
-    try:
-        Path(path).resolve().relative_to(dest_resolved)
-    except ValueError:
-        return False
-    return True
 
 
 def _backup_name(target, stamp):
     """``01_x.ipynb`` -> ``01_x.backup-20260101-120000.ipynb`` (``-2``, … if taken)."""
     stem, suffix = target.stem, target.suffix
-    backup = target.with_name(f"{stem}.backup-{stamp}{suffix}")
-    k = 2
+    backup, k = target.with_name(f"{stem}.backup-{stamp}{suffix}"), 2
     while backup.exists() or backup.is_symlink():
-        backup = target.with_name(f"{stem}.backup-{stamp}-{k}{suffix}")
-        k += 1
+        backup, k = target.with_name(f"{stem}.backup-{stamp}-{k}{suffix}"), k + 1
     return backup
 
 
@@ -295,7 +277,7 @@ def copy_lessons(dest, *, source=None, reset=()):
     for rel, entry in files.items():
         name, target = str(rel), dest / rel
         # A symlinked sub-directory could point elsewhere: never write through it.
-        if not _inside(dest_resolved, target.parent):
+        if not target.parent.resolve().is_relative_to(dest_resolved):
             report.refused.append(name)
             continue
         shipped = entry.read_bytes()

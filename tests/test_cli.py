@@ -88,7 +88,7 @@ def test_reset_of_a_solution_and_of_a_missing_copy(tmp_path, source, capsys):
         ("99_missing.ipynb", "no lesson named '99_missing.ipynb'"),
         ("_template.ipynb", "no lesson named '_template.ipynb'"),
         ("workspace/01_linear_networks.ipynb",       # a tab-completed path
-         "Did you mean '01_linear_networks.ipynb'? --reset takes the name relative"),
+         "Did you mean '01_linear_networks.ipynb'? --reset takes the name relative to the workspace."),
         ("workspace/01_linear_networks", "Did you mean '01_linear_networks.ipynb'?"),
         ("01_linear_network.ipynb", "Did you mean '01_linear_networks.ipynb'?"),   # a typo
     ],
