@@ -829,3 +829,46 @@ def test_c2_12_uniform_weights_reach_the_same_simplex_floor(weights):
                                               components=("rc", "rs", "linear"), weights=weights,
                                               rng=rng).grams[-1], -1 / 7) for _ in range(10)]
     assert 0.14 < np.mean(spread) < 0.27
+
+
+def test_c1_15_after_150_layers_at_width_16_the_typical_sine_is_below_one_hundredth():
+    """C1.15: d = 16, two Gaussian samples, 150 vanilla layers, 80 runs: exp(mean log sin) about
+    0.007 (below 0.01), and the 10-90% band spans more than a factor 100 in sin (measured:
+    0.0066-0.0076; factor 860-3400)."""
+    for seed in (7701, 7702):
+        rng = np.random.default_rng(seed)
+        log_sin = []
+        for _ in range(80):
+            G = bn.run(rng.standard_normal((16, 2)), 150, components="linear", rng=rng).grams
+            cos = G[-1, 0, 1] / np.sqrt(G[-1, 0, 0] * G[-1, 1, 1])
+            log_sin.append(0.5 * np.log1p(-cos ** 2))
+        log_sin = np.array(log_sin)
+        assert 0.004 < np.exp(log_sin.mean()) < 0.01
+        low, high = np.percentile(log_sin, [10, 90])
+        assert np.exp(high - low) > 100
+
+
+def test_c1_16_the_first_ten_layers_cover_most_of_the_way_at_width_32():
+    """C1.16: 8 Gaussian samples, width 32: the first 10 of 50 vanilla layers cover on average
+    about 70% of the way from the input's soft rank to 1 (measured 0.72 over 40 batches, 5-95%
+    range 0.60-0.86)."""
+    fractions = []
+    for seed in range(7711, 7741):
+        rng = np.random.default_rng(seed)
+        soft = bn.metrics.per_layer(bn.metrics.soft_rank, bn.run(
+            rng.standard_normal((32, 8)), 10, components="linear", rng=rng).grams)
+        fractions.append((soft[0] - soft[10]) / (soft[0] - 1))
+    assert 0.6 < np.mean(fractions) < 0.8                        # "about 70%"
+    assert np.mean(np.array(fractions) > 0.5) >= 0.9             # "most of the way"
+
+
+def test_c2_14_recentering_costs_a_dimension_only_with_no_more_samples_than_neurons():
+    """C2.14: generic batches with large means: 4 samples in 6 dimensions lose one dimension
+    (rank 4 -> 3); 8 samples in 6 dimensions keep rank 6."""
+    rng = np.random.default_rng(7751)
+    for _ in range(20):
+        for n, before, after in ((4, 4, 3), (8, 6, 6)):
+            Z = rng.standard_normal((6, n)) + 3.0
+            Zc = bn.layers.recenter(Z)
+            assert bn.metrics.numerical_rank(Z.T @ Z) == before
+            assert bn.metrics.numerical_rank(Zc.T @ Zc) == after
