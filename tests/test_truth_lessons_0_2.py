@@ -657,3 +657,218 @@ def test_c2_7_four_linear_networks_side_by_side(sentence):
         assert np.all(spread["RC + RS"] < 0.35) and 0.1 < spread["RC + RS"].mean() < 0.2
     else:
         assert np.all(spread["RS"] < 0.1) and np.all(spread["RC + RS"] < 0.1)
+
+
+# =============================================================================================
+# Index teaser, predict-then-run answers and "On your own" answers of lessons 1 and 2
+# =============================================================================================
+
+def test_c0_5_teaser_starts_orthogonal_and_ends_in_a_cluster_and_an_orthogonal_outlier():
+    """C0.5: lesson 4's network (RC + ReLU, n = 16, d = 512): nearly orthogonal at layer 0, at
+    layer 300 one tight cluster and one orthogonal outlier about n - 1 times longer. Measured over
+    12 seeds: layer-0 mean |cos| 0.031-0.039; layer 300 cluster cos 0.81-0.90, outlier max |cos|
+    0.005-0.020, norm ratio 11.7-16.5."""
+    n, d, depth = 16, 512, 300
+    for seed in (7501, 7502, 7503, 7504):
+        rng = np.random.default_rng(seed)
+        grams = bn.run(rng.standard_normal((d, n)), depth, rng=rng).grams
+        assert np.abs(_pairs(bn.metrics.cosines(grams[0]))).mean() < 0.06   # nearly orthogonal
+        s = bn.metrics.outlier_stats(grams[depth])
+        assert s.cluster_cos > 0.7                                   # one tight cluster
+        assert s.outlier_cos < 0.05                                  # one sample orthogonal to it
+        assert 0.75 * (n - 1) < s.norm_ratio < 1.25 * (n - 1)        # about n - 1 times longer
+
+
+@pytest.mark.parametrize("weights", ["gaussian", "uniform"])
+def test_c1_10_uniform_weights_collapse_like_gaussian_ones(weights):
+    """C1.10: with uniform weights too, the soft rank after 50 layers is near 1 at width 32 and
+    about half way to 1 at width 512. Measured (20 runs): uniform 1.24 / 4.57 of 7.87."""
+    rng = np.random.default_rng(7601)
+    for d, check in ((32, lambda s0, s: s.mean() < 1.6),
+                     (512, lambda s0, s: 0.35 < (s0 - s).mean() / (s0.mean() - 1) < 0.65)):
+        soft = np.array([bn.metrics.per_layer(bn.metrics.soft_rank, bn.run(
+            rng.standard_normal((d, 8)), 50, components="linear", weights=weights,
+            rng=rng).grams)[[0, -1]] for _ in range(20)])
+        assert check(soft[:, 0], soft[:, 1])
+
+
+def test_c1_11_a_batch_larger_than_the_width_stays_far_above_the_smallest_gap():
+    """C1.11: 16 samples in 8 dimensions: V >= sqrt(1/8 - 1/16) = 0.25; with RS the gap starts
+    near 0.35 and rises to about 0.6 on average over layers 30-100 (measured 0.61-0.63)."""
+    d, n = 8, 16
+    assert np.isclose(np.sqrt(1 / d - 1 / n), 0.25)
+    rng = np.random.default_rng(7611)
+    for _ in range(4):
+        X = _random_orthogonal(n, d, rng).T                     # (8, 16): G/tr G = I_8 / 8
+        assert np.isclose(bn.metrics.orthogonality_gap(X.T @ X), 0.25)
+    starts, plateaus = [], []
+    for _ in range(6):
+        g = bn.metrics.per_layer(bn.metrics.orthogonality_gap, bn.run(
+            rng.standard_normal((d, n)), 100, components=("rs", "linear"), rng=rng).grams)
+        assert g.min() >= 0.25 - 1e-9
+        starts.append(g[0])
+        plateaus.append(g[30:].mean())
+    assert 0.3 < np.mean(starts) < 0.42                          # "starts near 0.35"
+    assert 0.5 < np.mean(plateaus) < 0.7                         # "about 0.6"
+    assert min(plateaus) > max(starts)                           # it rises
+
+
+def test_c1_12_gap_saturates_first_then_soft_rank_then_numerical_rank():
+    """C1.12: vanilla, width 32, depth 300: the gap (within 10% of its maximum) and the soft rank
+    (below 1.1) saturate within 100 layers; the numerical rank stays 8 for several tens of layers
+    and is still 2 to 4 (here: 2 to 5) at layer 300; ln(1e10) / (2 (λ1 - λ8)) ≈ 90 and
+    ln(1e10) / (2 (λ1 - λ2)) ≈ 700 at width 32. Measured: gap 16-74, soft rank 42-74, numerical
+    rank below 8 from layer 48-78; rank 2-4 at layer 300."""
+    lam = bn.theory.lyapunov_exponents(32)
+    assert 80 < np.log(1e10) / (2 * (lam[0] - lam[7])) < 100
+    assert 600 < np.log(1e10) / (2 * (lam[0] - lam[1])) < 800
+    for seed in (7621, 7622, 7623, 7624):
+        rng = np.random.default_rng(seed)
+        G = bn.run(rng.standard_normal((32, 8)), 300, components="linear", rng=rng).grams
+        gap = bn.metrics.per_layer(bn.metrics.orthogonality_gap, G)
+        soft = bn.metrics.per_layer(bn.metrics.soft_rank, G)
+        rank = bn.metrics.per_layer(bn.metrics.numerical_rank, G)
+        assert np.any(gap[:100] > 0.9 * np.sqrt(1 - 1 / 8))       # the gap saturates by 100
+        assert np.any(soft[:100] < 1.1)                             # so does the soft rank
+        assert np.all(rank[:30] == 8)                               # rank 8 for tens of layers
+        assert 2 <= rank[-1] <= 5                                   # far from 1 at layer 300
+
+
+def test_c1_13_the_gap_falls_faster_than_theorem_1s_best_rate():
+    """C1.13: width 512, near-line input, 20 runs: the mean gap falls by about 0.75 per layer
+    between layers 5 and 11 (measured 0.755); a <= 1/n gives 1 - 2a/3 >= 5/6."""
+    n, d = 4, 512
+    rng = np.random.default_rng(7631)
+    gaps = []
+    for _ in range(20):
+        X0 = 1e-6 * rng.standard_normal((d, n))
+        X0[0] += 1.0
+        gaps.append(bn.metrics.per_layer(bn.metrics.orthogonality_gap, bn.run(
+            X0, 50, components=("rs", "linear"), rng=rng).grams))
+    m = np.mean(gaps, axis=0)
+    factor = (m[11] / m[5]) ** (1 / 6)
+    assert 0.68 < factor < 0.82 and factor < 5 / 6
+    for _ in range(5):                                      # sigma_min^2 <= 1/n at unit Frobenius
+        H = rng.standard_normal((d, n))
+        H /= np.linalg.norm(H)
+        assert np.linalg.svd(H, compute_uv=False)[-1] ** 2 <= 1 / n
+
+
+def test_c2_8_antipodal_pairs_have_the_simplex_mean_and_spread_six_sevenths():
+    """C2.8: 4 antipodal pairs x, -x of orthonormal x: mean cosine exactly -1/7, spread 6/7."""
+    rng = np.random.default_rng(7641)
+    U = _random_orthogonal(16, 4, rng)
+    G = np.hstack([U, -U]).T @ np.hstack([U, -U])
+    assert abs(_pairs(bn.metrics.cosines(G)).mean() + 1 / 7) < 1e-12
+    assert abs(bn.metrics.cosine_spread(G, -1 / 7) - 6 / 7) < 1e-12
+
+
+def test_c2_9_biases_before_recentering_change_nothing():
+    """C2.9: with a random bias at every layer, row means before RC are the biases (not zero)
+    from layer 2 on, and the network equals the bias-free one to rounding error."""
+    rng = np.random.default_rng(7651)
+    d, n = 32, 8
+    X = Xb = rng.standard_normal((d, n)) + 1.0
+    for layer in range(50):
+        W, b = rng.normal(0, np.sqrt(1 / d), (d, d)), rng.standard_normal((d, 1))
+        Z = W @ Xb + b
+        if layer > 0:
+            assert np.allclose(Z.mean(axis=1, keepdims=True), b, atol=1e-9)
+        X, Xb = bn.layers.recenter(W @ X), bn.layers.recenter(Z)
+        scale = np.linalg.norm(X)
+        X, Xb = X / scale, Xb / scale
+        assert np.abs(X - Xb).max() < 1e-10 * np.abs(X).max()
+
+
+def _order_floor(order, seed, d=256, n=8, depth=50):
+    rng = np.random.default_rng(seed)
+    X = bn.batches.nearly_rank_one(d=d, n=n)
+    spreads = []
+    for _ in range(depth):
+        Z = rng.normal(0, np.sqrt(1 / d), (d, d)) @ X
+        Z = (bn.layers.rescale(bn.layers.recenter(Z)) if order == "rc-rs"
+             else bn.layers.recenter(bn.layers.rescale(Z)))
+        X = Z / np.linalg.norm(Z) * np.sqrt(n)
+        spreads.append(bn.metrics.cosine_spread(X.T @ X, -1 / (n - 1)))
+    return np.mean(spreads[29:])
+
+
+def test_c2_10_rescaling_before_recentering_reaches_the_same_floor():
+    """C2.10: width 256, nearly rank-one input: both orders end at a spread of about 0.2 over
+    layers 30-50 (measured 0.205 and 0.21)."""
+    floors = {order: np.mean([_order_floor(order, 7661 + k) for k in range(4)])
+              for order in ("rc-rs", "rs-rc")}
+    for value in floors.values():
+        assert 0.15 < value < 0.27
+    assert abs(floors["rc-rs"] - floors["rs-rc"]) < 0.04
+
+
+def test_c2_11_the_spread_floor_falls_like_one_over_root_width_and_grows_like_n():
+    """C2.11: floor slope close to -0.5 for n = 4, 8, 16; floor * sqrt(d) / n between about 0.3
+    and 0.5 at widths 256-4096; doubling n multiplies it by 2 to 3 at width 1024 (measured 2.2-2.8)."""
+    widths = np.array([256, 1024, 4096])
+    floors = {}
+    for n in (4, 8, 16):
+        rng = np.random.default_rng(7671 + n)
+        floors[n] = np.array([np.mean([np.mean([bn.metrics.cosine_spread(G, -1 / (n - 1))
+                                                for G in bn.run(bn.batches.nearly_rank_one(d=d, n=n), 50,
+                                                                components=("rc", "rs", "linear"),
+                                                                rng=rng).grams[30:]])
+                                       for _ in range(4)]) for d in widths])
+        assert -0.6 < np.polyfit(np.log(widths), np.log(floors[n]), 1)[0] < -0.4
+        assert np.all((0.25 < floors[n] * np.sqrt(widths) / n) & (floors[n] * np.sqrt(widths) / n < 0.55))
+    for small, big in ((4, 8), (8, 16)):
+        assert 1.8 < floors[big][1] / floors[small][1] < 3.0       # "2 to 3 times"
+
+
+@pytest.mark.parametrize("weights", ["gaussian", "uniform"])
+def test_c2_12_uniform_weights_reach_the_same_simplex_floor(weights):
+    """C2.12: width 256, nearly rank-one input, 50 layers: spread about 0.2 (measured 0.19)."""
+    rng = np.random.default_rng(7681)
+    spread = [bn.metrics.cosine_spread(bn.run(bn.batches.nearly_rank_one(d=256, n=8), 50,
+                                              components=("rc", "rs", "linear"), weights=weights,
+                                              rng=rng).grams[-1], -1 / 7) for _ in range(10)]
+    assert 0.14 < np.mean(spread) < 0.27
+
+
+def test_c1_15_after_150_layers_at_width_16_the_typical_sine_is_below_one_hundredth():
+    """C1.15: d = 16, two Gaussian samples, 150 vanilla layers, 80 runs: exp(mean log sin) about
+    0.007 (below 0.01), and the 10-90% band spans more than a factor 100 in sin (measured:
+    0.0066-0.0076; factor 860-3400)."""
+    for seed in (7701, 7702):
+        rng = np.random.default_rng(seed)
+        log_sin = []
+        for _ in range(80):
+            G = bn.run(rng.standard_normal((16, 2)), 150, components="linear", rng=rng).grams
+            cos = G[-1, 0, 1] / np.sqrt(G[-1, 0, 0] * G[-1, 1, 1])
+            log_sin.append(0.5 * np.log1p(-cos ** 2))
+        log_sin = np.array(log_sin)
+        assert 0.004 < np.exp(log_sin.mean()) < 0.01
+        low, high = np.percentile(log_sin, [10, 90])
+        assert np.exp(high - low) > 100
+
+
+def test_c1_16_the_first_ten_layers_cover_most_of_the_way_at_width_32():
+    """C1.16: 8 Gaussian samples, width 32: the first 10 of 50 vanilla layers cover on average
+    about 70% of the way from the input's soft rank to 1 (measured 0.72 over 40 batches, 5-95%
+    range 0.60-0.86)."""
+    fractions = []
+    for seed in range(7711, 7741):
+        rng = np.random.default_rng(seed)
+        soft = bn.metrics.per_layer(bn.metrics.soft_rank, bn.run(
+            rng.standard_normal((32, 8)), 10, components="linear", rng=rng).grams)
+        fractions.append((soft[0] - soft[10]) / (soft[0] - 1))
+    assert 0.6 < np.mean(fractions) < 0.8                        # "about 70%"
+    assert np.mean(np.array(fractions) > 0.5) >= 0.9             # "most of the way"
+
+
+def test_c2_14_recentering_costs_a_dimension_only_with_no_more_samples_than_neurons():
+    """C2.14: generic batches with large means: 4 samples in 6 dimensions lose one dimension
+    (rank 4 -> 3); 8 samples in 6 dimensions keep rank 6."""
+    rng = np.random.default_rng(7751)
+    for _ in range(20):
+        for n, before, after in ((4, 4, 3), (8, 6, 6)):
+            Z = rng.standard_normal((6, n)) + 3.0
+            Zc = bn.layers.recenter(Z)
+            assert bn.metrics.numerical_rank(Z.T @ Z) == before
+            assert bn.metrics.numerical_rank(Zc.T @ Zc) == after
