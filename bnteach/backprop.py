@@ -19,8 +19,6 @@ cross-entropy over the batch; there are no biases (RC would remove them anyway).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from bnteach import _kernels, _validation
@@ -72,13 +70,11 @@ def check_labels(y, n: int, k: int) -> np.ndarray:
     return arr.astype(np.intp)
 
 
-def _row_mean(A):
-    """Each row's mean over the batch, shape (d, 1) (a sum: cheaper than np.mean per call)."""
+def _row_mean(A):     # each row's mean over the batch, (d, 1); cheaper than np.mean
     return A.sum(axis=1, keepdims=True) * (1.0 / A.shape[1])
 
 
-def _divide_rows(A, r):
-    """``A / r`` for row scales ``r`` of shape (d, 1); rows with ``r == 0`` give 0."""
+def _divide_rows(A, r):     # A / r for row scales r of shape (d, 1); rows with r = 0 give 0
     if np.all(r > 0):
         return A / r
     return np.divide(A, r, out=np.zeros_like(A), where=r > 0)
@@ -126,15 +122,12 @@ def bn_backward(Z, dY, components=("rc", "rs")) -> np.ndarray:
 
     Examples
     --------
-    Recentering's gradient is recentered: a constant upstream gradient gives 0.
+    Recentering's gradient is recentered (a constant upstream gradient gives 0), and full
+    batch norm is invariant to scaling a row, so its gradient is orthogonal to each row:
 
     >>> Z = np.array([[1.0, 2.0, 4.0], [0.0, 3.0, -1.0]])
     >>> print(np.abs(bn_backward(Z, np.ones((2, 3)), ("rc",))).max())
     0.0
-
-    Full batch norm is invariant to scaling a row, so the gradient is orthogonal
-    to each row of ``Z``:
-
     >>> dZ = bn_backward(Z, np.array([[1.0, 0.0, 0.5], [2.0, -1.0, 0.0]]))
     >>> print(np.abs((dZ * Z).sum(axis=1)).max() < 1e-12)
     True
@@ -302,11 +295,7 @@ def grad_check(params, X, y, components=("rc", "relu"), eps=1e-6, rng=None, *,
     comps = check_hidden_components(components)
     y = check_labels(y, X.shape[1], params[-1].shape[0])
     eps = _validation.check_real(eps, "eps", strict=True)
-    if isinstance(n_entries, numbers.Integral):
-        n_entries = _validation.check_int(n_entries, "n_entries", low=1)
-    else:
-        raise TypeError(f"The 'n_entries' parameter must be an int >= 1; got "
-                        f"{_validation.describe_value(n_entries)}.")
+    n_entries = _validation.check_int(n_entries, "n_entries", low=1)
     rng = _validation.as_generator(rng)
     _, grads = loss_and_grads(params, X, y, comps)
     worst = 0.0
