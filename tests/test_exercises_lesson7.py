@@ -83,16 +83,17 @@ def test_the_stub_is_pending(capsys):
 
 
 def _scaffold_left_as_is(Z, dY, components=("rc", "rs")):
-    """The lesson's scaffold with its raise deleted but the `...` not filled in."""
+    """The lesson's scaffold with its raise replaced by `return dZ`, the `...` not filled in."""
     Zc = Z - Z.mean(axis=1, keepdims=True) if "rc" in components else Z
     dZc = dY
     if "rs" in components:
         r = np.sqrt(np.mean(Zc ** 2, axis=1, keepdims=True))
         Y = Zc / r                                                       # noqa: F841
         dZc = ...
+    dZ = dZc
     if "rc" in components:
-        return ...
-    return dZc
+        dZ = ...
+    return dZ
 
 
 def _m(A, axis=1):

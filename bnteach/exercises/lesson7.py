@@ -108,7 +108,7 @@ def _explain(err, shape, comps):
     """A hint for an exception raised by the learner's function."""
     text = f"{type(err).__name__}: {err}"
     if "ellipsis" in str(err).lower():
-        cause = "Fill in every `...` of the scaffold (and delete the `raise` line)."
+        cause = "Fill in every `...` of the scaffold (and replace the `raise` line by `return dZ`)."
     elif "broadcast" in str(err) or "shape" in str(err):
         cause = ("Check the shapes: Z, dY and dZ are (d, n); a row's mean or r is (d, 1), which "
                  "needs keepdims=True: Z.mean(axis=1, keepdims=True).")
