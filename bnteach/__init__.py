@@ -20,6 +20,9 @@ theory     closed forms, each with its source; with
   lyapunov   the Lyapunov exponents of deep linear networks
 tree       the course's branching-tree model (lesson 5); with
   branching  groups through depth, split trees
+training   a trainable network of the course's layers: init_params, train -> History; with
+  backprop   exact gradients through the batch statistics, grad_check
+  datasets   the 8×8 handwritten digits, shipped with the package (load_digits)
 exercises  checkers for the lessons' exercises, with hints
 
 ``bnteach.plotting`` (matplotlib) and ``bnteach.widgets`` (ipywidgets) sit on top
@@ -43,11 +46,12 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 =========  ==========================================================
 """
 
-from bnteach import (batches, branching, clusters, exercises, geometry, layers, lyapunov,
-                     meanfield, metrics, simulate, theory, trajectory, tree)
+from bnteach import (backprop, batches, branching, clusters, datasets, exercises, geometry, layers,
+                     lyapunov, meanfield, metrics, simulate, theory, training, trajectory, tree)
 from bnteach.simulate import Trajectory, run
 
 __version__ = "0.1.0"
 
-__all__ = ["batches", "branching", "clusters", "exercises", "geometry", "layers", "lyapunov",
-           "meanfield", "metrics", "simulate", "theory", "trajectory", "tree", "Trajectory", "run"]
+__all__ = ["backprop", "batches", "branching", "clusters", "datasets", "exercises", "geometry",
+           "layers", "lyapunov", "meanfield", "metrics", "simulate", "theory", "training",
+           "trajectory", "tree", "Trajectory", "run"]

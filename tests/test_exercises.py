@@ -102,7 +102,8 @@ def test_every_exercise_has_a_checker():
         assert exercise.lesson.endswith(".ipynb") and int(k) >= 1
     numbers = [ex.number for ex in exercises.EXERCISES.values()]
     assert len(set(numbers)) == len(numbers)
-    assert set(CHECKS) == set(exercises.EXERCISES)
+    # lesson 7's checker has its own file, tests/test_exercises_lesson7.py
+    assert set(CHECKS) == set(exercises.EXERCISES) - {"bn_backward"}
 
 
 @pytest.mark.parametrize("name", CHECKS)

@@ -78,6 +78,7 @@ LESSONS = [
     ("04_clustering.ipynb", "4. One cluster and an orthogonal outlier"),
     ("05_branching_tree.ipynb", "5. The branching tree model"),
     ("06_projects.ipynb", "6. Open questions as projects"),
+    ("07_training.ipynb", "7. Training on real data"),
 ]
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

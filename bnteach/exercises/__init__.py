@@ -26,9 +26,11 @@ from bnteach.exercises.lesson2 import check_commutation_gap, check_recenter
 from bnteach.exercises.lesson3 import check_kappa, check_relu_cosine
 from bnteach.exercises.lesson4 import check_find_outlier, check_measure_alpha
 from bnteach.exercises.lesson5 import check_lca_level, check_tree_gram
+from bnteach.exercises.lesson7 import check_bn_backward
 from bnteach.exercises.solutions import show_solution, solution_text
 
 __all__ = ["EXERCISES", "check_rescale", "check_orthogonality_gap", "check_recenter",
            "check_commutation_gap", "check_relu_cosine", "check_kappa", "check_find_outlier",
-           "check_measure_alpha", "check_lca_level", "check_tree_gram", "summary", "status",
+           "check_measure_alpha", "check_lca_level", "check_tree_gram", "check_bn_backward",
+           "summary", "status",
            "reset_status", "show_solution", "solution_text"]
