@@ -27,8 +27,9 @@ def _plain(x: float) -> str:
 class _LogLabels(ticker.Formatter):
     """Log-axis labels that never crowd: minor ticks are labelled only on short axes.
 
-    Spanning more than two decades, only powers of ten are labelled; up to two
-    decades, also 2 and 5 times them; within one decade, 2 to 9 (short labels).
+    Spanning more than two decades, only powers of ten are labelled (all written as
+    10^k beyond four decades); up to two decades, also 2 and 5 times them; within one
+    decade, 2 to 9 (short labels).
     The span is read when the ticks are drawn, so it follows later zooms.
     """
 
@@ -45,6 +46,8 @@ class _LogLabels(ticker.Formatter):
             keep = (2, 3, 4, 5, 6, 8) if decades <= 1 else (2, 5) if decades <= 2 else ()
             if not any(abs(mantissa - k) < 1e-6 for k in keep):
                 return ""
+        elif decades > 4 and abs(mantissa - 1) < 1e-6:     # a long axis: all powers of ten
+            return f"$10^{{{int(np.floor(np.log10(x) + 1e-9))}}}$"
         return _plain(x)
 
 

@@ -206,8 +206,8 @@ def test_readable_log_labels_short_axes_plainly_without_crowding():
 def test_readable_log_labels_only_powers_of_ten_on_long_axes():
     ax = plotting.plot_depth([1.0, 1e-3, 1e-6, 1e-9], logy=True)
     assert _tick_texts(ax, "y", minor=True) == []
-    assert all(t.startswith("$10^{") or t in ("0.001", "0.01", "0.1", "1")
-               for t in _tick_texts(ax, "y", minor=False))
+    assert _tick_texts(ax, "y", minor=False)
+    assert all(t.startswith("$10^{") for t in _tick_texts(ax, "y", minor=False))
 
 
 def test_readable_log_validates():
