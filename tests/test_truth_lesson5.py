@@ -495,7 +495,8 @@ def test_c5_11_a_tree_stays_a_tree_under_rc_tanh_but_hardly_branches():
     """RC + tanh: level cosines stay equal to 1e-14 for 50 layers; from the tight tree the
     root goes to -0.999 after one layer, level 2 is still 0.80 and the siblings 0.9997 at
     layer 60, two groups."""
-    grams = bn.meanfield.run(bn.tree.tree_gram([0.9, 0.6, 0.2]), 50, components=("rc", "tanh")).grams
+    grams = bn.meanfield.run(bn.tree.tree_gram([0.9, 0.6, 0.2]), 50,
+                             components=("rc", "tanh")).grams
     assert max(np.ptp(bn.metrics.cosines(G)[bn.tree.lca_levels(8) == lv])
                for G in grams for lv in (1, 2, 3)) < 1e-14
     grams = bn.meanfield.run(bn.tree.tree_gram(TIGHT), 60, components=("rc", "tanh")).grams
