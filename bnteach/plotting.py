@@ -23,8 +23,12 @@ import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
 
-__all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram", "plot_branching"]
+from bnteach._ticks import readable_log
+
+__all__ = ["PALETTE", "style", "plot_depth", "plot_cosines", "plot_histogram", "plot_branching",
+           "readable_log"]
 
 #: Okabe and Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -147,6 +151,7 @@ def plot_depth(values, *, ax=None, ylabel: str = "", logy: bool = False, band: b
     ax.set(xlabel="depth (layer)", ylabel=ylabel)
     if logy:
         ax.set_yscale("log", nonpositive="mask")   # a zero (e.g. at layer 0) leaves a gap
+        readable_log(ax, "y")
     if any(curves):
         ax.legend()
     return ax
@@ -197,7 +202,7 @@ def plot_cosines(C, *, ax=None, title: str = "", colorbar: bool = True) -> Axes:
 
 
 def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel: str = "",
-                   label: str | None = None, **kwargs) -> Axes:
+                   ylabel: str = "count", label: str | None = None, **kwargs) -> Axes:
     """Histogram of precomputed values: pairwise cosines, or neurons' active counts.
 
     Parameters
@@ -211,6 +216,8 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
     discrete : bool, default False
         Integer data (counts): one bar per value, centred on it.
     xlabel : str, default ""
+    ylabel : str, default "count"
+        What the bars count: "neurons" for active counts, "pairs" for cosines.
     label : str, optional
         Legend label (to overlay several histograms on one ``ax``).
     **kwargs
@@ -228,13 +235,17 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
         bins = (np.arange(values.min(), values.max() + 2) - 0.5) if discrete else 30
     kwargs.setdefault("alpha", 0.6 if label else 0.9)
     ax.hist(values, bins=bins, label=label, edgecolor="white", **kwargs)
-    ax.set(xlabel=xlabel, ylabel="count")
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     if label:
         ax.legend()
     return ax
 
 
-def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
+def _dot_area(size, n):
+    return 6 + 80 * np.asarray(size) / n        # points²: a singleton small, the batch large
+
+
+def plot_branching(history, *, layers=None, ax=None, key: bool = True, **kwargs) -> Axes:
     """A branching diagram: the groups of a batch through the layers, as a tree.
 
     Parameters
@@ -246,16 +257,28 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
         The layer of each partition (default ``0, 1, 2, ...``), for the x axis.
     ax : matplotlib.axes.Axes, optional
         Where to draw; default a new figure.
+    key : bool, default True
+        Add a legend outside the axes, on the right, keying dot size to group size
+        (for side-by-side diagrams, give it to the last one only).
     **kwargs
         Passed to the segments' ``LineCollection`` (e.g. ``color``).
 
     Returns
     -------
     Axes
-        Each group is a dot at the mean position of its samples (dot area grows with
+        The y axis holds the samples, one row each, ordered so that every group's
+        samples are adjacent (for up to 32 samples the ticks name the sample in each
+        row). Each group is a dot at the mean row of its samples (dot area grows with
         the group's size); a segment joins two groups of consecutive layers that
         share samples, so a split shows as a fork and a merge as a join. The segments
         are one ``LineCollection`` (``ax.collections[0]``).
+
+    Examples
+    --------
+    >>> ax = plot_branching([[(0, 1, 2, 3)], [(0, 1), (2, 3)], [(0,), (1,), (2, 3)]])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['1', '2', '4']
+    >>> plt.close(ax.figure)
     """
     if not history or not all(isinstance(p, (list, tuple)) for p in history):
         raise ValueError("plot_branching: history must be a non-empty list of partitions (lists "
@@ -279,8 +302,17 @@ def plot_branching(history, *, layers=None, ax=None, **kwargs) -> Axes:
     ax.add_collection(LineCollection(segments, linewidths=1.2, **kwargs))   # one artist: fast
     for t, p in enumerate(history):
         sizes = np.array([len(g) for g in p])
-        ax.scatter(np.full(len(p), layers[t]), centers[t], s=8 + 40 * sizes / n,
+        ax.scatter(np.full(len(p), layers[t]), centers[t], s=_dot_area(sizes, n),
                    color=kwargs["color"], zorder=3)
-    ax.set(xlabel="depth (layer)", ylabel="samples (grouped)")
-    ax.set_yticks([])
+    ax.set(xlabel="depth (layer)", ylabel="sample (grouped)", ylim=(n - 0.5, -0.5))
+    ax.set_yticks(np.arange(n) if n <= 32 else [])
+    ax.set_yticklabels([str(i) for i in order] if n <= 32 else [], fontsize="x-small")
+    ax.grid(False, axis="y")
+    if key:
+        shown = sorted({1, max(1, n // 4), max(1, n // 2), n})
+        handles = [Line2D([], [], linestyle="", marker="o", color=kwargs["color"],
+                          markersize=np.sqrt(_dot_area(size, n))) for size in shown]
+        ax.legend(handles, [str(size) for size in shown], title="group size",
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), labelspacing=1.0,
+                  borderaxespad=0.0)
     return ax

@@ -184,6 +184,39 @@ def test_depth_logy():
     assert ax.get_yscale() == "log"
 
 
+def _tick_texts(ax, axis, minor):
+    ax.figure.canvas.draw()
+    ticks = getattr(ax, f"get_{axis}ticklabels")(minor=minor)
+    lo, hi = sorted(getattr(ax, f"get_{axis}lim")())
+    return [t.get_text() for t in ticks if t.get_text()
+            and lo <= (t.get_position()[0] if axis == "x" else t.get_position()[1]) <= hi]
+
+
+def test_readable_log_labels_short_axes_plainly_without_crowding():
+    # Lesson 1's plateau figure: widths 16..512, plateaus 0.3..0.05 (issue: 2×10^1, 3×10^1, ...
+    # overlapped on the x axis).
+    fig, ax = plt.subplots()
+    ax.loglog([16, 512], [0.3, 0.05])
+    plotting.readable_log(ax)
+    assert _tick_texts(ax, "x", minor=True) == ["20", "50", "200", "500"]
+    assert _tick_texts(ax, "x", minor=False) == ["100"]
+    assert _tick_texts(ax, "y", minor=True) == ["0.05", "0.06", "0.08", "0.2", "0.3"]
+
+
+def test_readable_log_labels_only_powers_of_ten_on_long_axes():
+    ax = plotting.plot_depth([1.0, 1e-3, 1e-6, 1e-9], logy=True)
+    assert _tick_texts(ax, "y", minor=True) == []
+    assert _tick_texts(ax, "y", minor=False)
+    assert all(t.startswith("$10^{") for t in _tick_texts(ax, "y", minor=False))
+
+
+def test_readable_log_validates():
+    with pytest.raises(ValueError, match="'axis' parameter of readable_log"):
+        plotting.readable_log(plt.subplots()[1], axis="z")
+    with pytest.raises(TypeError, match="must be a matplotlib Axes; got str"):
+        plotting.readable_log("ax")
+
+
 def test_depth_kwargs_reach_every_curve():
     ax = plotting.plot_depth({"a": [1.0, 2.0], "b": [2.0, 3.0]}, color="black")
     assert {to_hex(line.get_color()) for line in ax.get_lines()} == {"#000000"}
@@ -274,6 +307,11 @@ def test_histogram_heights_match_numpy(gen):
     counts, _ = np.histogram(values, bins=30)
     np.testing.assert_array_equal(_heights(ax), counts)
     assert ax.get_xlabel() == "cosine" and ax.get_ylabel() == "count"
+
+
+def test_histogram_ylabel_names_what_is_counted(gen):
+    ax = plotting.plot_histogram(gen.integers(0, 8, 50), discrete=True, ylabel="neurons")
+    assert ax.get_ylabel() == "neurons"
 
 
 def test_histogram_explicit_bins(gen):
@@ -381,6 +419,20 @@ def test_plot_branching_draws_forks_and_dots():
     ax2 = plotting.plot_branching(history, layers=[0, 10, 20])
     xs = np.concatenate([c.get_offsets() for c in ax2.collections[1:]])[:, 0]
     assert sorted(set(xs)) == [0, 10, 20]
+
+
+def test_plot_branching_keys_dot_size_and_names_the_rows():
+    history = [[(0, 1, 2, 3)], [(0, 2), (1, 3)]]
+    ax = plotting.plot_branching(history)
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "group size"
+    assert [t.get_text() for t in legend.get_texts()] == ["1", "2", "4"]
+    areas = [h.get_markersize() ** 2 for h in legend.legend_handles]
+    dots = np.concatenate([c.get_sizes() for c in ax.collections[1:]])
+    np.testing.assert_allclose(sorted(set(np.round(dots, 9))), [areas[1], areas[2]])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "2", "1", "3"]   # groups adjacent
+    assert ax.get_ylim() == (3.5, -0.5)
+    assert plotting.plot_branching(history, key=False).get_legend() is None
 
 
 def test_plot_branching_draws_merges():

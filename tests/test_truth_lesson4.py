@@ -475,3 +475,54 @@ def test_wide_limit_small_batches_stay_equiangular_larger_ones_split(largest_equ
                 assert np.abs(C - bn.theory.kappa(m)).max() < 1e-3 and s.norm_ratio < 1.001
             else:
                 assert s.norm_ratio > (m - 1) / 2 and s.outlier_cos < 0.05, (seed, m)
+
+
+# -- C4.19-C4.21: the answers to lesson 4's "On your own" questions ---------------------------
+
+def _median_split(n, width, seeds, depth=700):
+    layers = []
+    for seed in seeds:
+        rng = np.random.default_rng([seed, n, width])
+        grams = bn.run(rng.standard_normal((width, n)), depth, rng=rng).grams
+        layers.append(next((layer for layer, G in enumerate(grams)     # stop at the split
+                            if (lambda s: s.outlier_cos < 0.05 and s.norm_ratio > (n - 1) / 2)
+                            (bn.metrics.outlier_stats(G))), None))
+    assert None not in layers, (n, width, layers)        # every run splits within 700 layers
+    return float(np.median(layers))
+
+
+@pytest.mark.slow                    # 20 runs of 700 layers: a minute or more
+def test_c4_19_small_batches_and_wide_networks_split_later():
+    """n = 8 splits later than n = 16, n = 32 about as late as n = 16 (width 512); at n = 16
+    wider networks split later (width 128 before width 2048)."""
+    seeds = [7411, 7412, 7413, 7414]
+    n8, n16, n32 = (_median_split(n, 512, seeds) for n in (8, 16, 32))
+    assert n8 > 1.3 * n16 and 0.67 < n32 / n16 < 1.5, (n8, n16, n32)
+    assert _median_split(16, 128, seeds) < _median_split(16, 2048, seeds)
+
+
+def test_c4_20_he_weights_shrink_the_norm_below_a_hundredth_near_layer_74():
+    """2 ln(100)/ln alpha(16) is about 74; He weights: the cluster's norm falls below 1e-2
+    near layer 74 at width 4096 (mean within 70 to 78 over ten runs), earlier on average at
+    width 256."""
+    assert round(2 * np.log(100) / np.log(bn.theory.alpha(N))) == 74
+    first = {}
+    for width in (256, 4096):
+        X0 = bn.batches.cluster_outlier(n=N, d=width)
+        runs = [bn.run(X0, 150, weight_var=2.0, rng=np.random.default_rng([7415, width, k]))
+                .raw_norms()[:, 0] for k in range(10)]
+        assert all((r < 1e-2).any() for r in runs)
+        first[width] = np.mean([np.argmax(r < 1e-2) for r in runs])
+    assert 70 <= first[4096] <= 78 and first[256] < first[4096], first
+
+
+def test_c4_21_rc_tanh_gives_no_outlier():
+    """RC + tanh, n = 16, width 512, 300 layers: norms nearly equal (largest within 10% of the
+    others' mean), its largest |cos| with the others above 0.2, mean cosine slightly negative."""
+    for seed in (7416, 7417, 7418):
+        rng = np.random.default_rng(seed)
+        G = bn.run(rng.standard_normal((WIDTH, N)), DEPTH, components=("rc", "tanh"),
+                   rng=rng).grams[-1]
+        s = bn.metrics.outlier_stats(G)
+        mean_cos = bn.metrics.cosines(G)[np.triu_indices(N, 1)].mean()
+        assert s.norm_ratio < 1.1 and s.outlier_cos > 0.2 and -0.1 < mean_cos < 0, (s, mean_cos)

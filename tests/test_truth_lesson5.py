@@ -429,3 +429,78 @@ def test_c5_7_the_same_with_explicit_gaussian_weight_matrices():
     assert peak == 16
     assert is_cluster_plus_outlier(G) and bn.metrics.outlier_stats(G).norm_ratio > 7.5
     assert sorted(map(len, bn.tree.groups(G))) == [1, 15]
+
+
+# -- C5.8-C5.11: the answers to lesson 5's "On your own" questions ----------------------------
+
+def _escape_layer(G0, depth=3000):
+    grams = bn.meanfield.run(G0, depth).grams
+    return next((t for t, G in enumerate(grams) if (lambda s: s.outlier_cos < 0.05
+                 and s.norm_ratio > (len(G) - 1) / 2)(bn.metrics.outlier_stats(G))), None)
+
+
+@pytest.mark.slow                    # 30 wide runs of 3000 layers
+def test_c5_8_the_balanced_split_escapes_at_widely_spread_layers():
+    """Split 8 + 8, spread in 16 directions, rng=100..119: 16 of 20 escape to cluster +
+    outlier, between layers 90 and 266, half by about layer 130; 4 show no outlier by layer
+    3000. Ten other seeds: escape layers spread by more than a factor 1.5."""
+    layers = [_escape_layer(bn.tree.split_gram(N, 8, fresh=16, rng=seed))
+              for seed in range(100, 120)]
+    escaped = sorted(t for t in layers if t is not None)
+    assert len(escaped) == 16 and escaped[0] == 90 and escaped[-1] == 266, layers
+    assert 120 <= np.median(escaped) <= 140
+    others = [t for t in (_escape_layer(bn.tree.split_gram(N, 8, fresh=16, rng=seed))
+                          for seed in range(7511, 7521)) if t is not None]
+    assert len(others) >= 5 and max(others) > 1.5 * min(others), others
+
+
+@pytest.mark.parametrize("k, leaf, outlier", [(3, 0, True), (3, 5, True), (4, 0, True),
+                                              (2, 0, False)])
+def test_c5_9_a_slightly_longer_leaf_becomes_the_outlier(k, leaf, outlier):
+    """A tight tree with one leaf 1e-3 longer: at n = 8 and 16 that leaf is the outlier after
+    3000 wide layers (norm ratio 5.1, 13.9); a tree of 4 leaves ends equiangular."""
+    gaps = {2: [1 - 1e-6, 1 - 1e-3], 3: TIGHT, 4: [1 - 1e-12] + TIGHT}[k]
+    G = bn.tree.tree_gram(gaps)
+    s = np.ones(len(G))
+    s[leaf] = 1 + 1e-3
+    end = bn.metrics.outlier_stats(bn.meanfield.run(G * np.outer(s, s), 3000).grams[-1])
+    if outlier:
+        assert end.index == leaf and end.outlier_cos < 0.05
+        assert round(end.norm_ratio, 1) == {3: 5.1, 4: 13.9}[k]
+    else:
+        assert end.norm_ratio < 1.01
+
+
+def test_c5_10_deeper_tree_level_three_follows_the_rule_the_lower_levels_do_not():
+    """k = 4, gaps 1e-12, 1e-9, 1e-6, 1e-3: the rule gives about 9 (+3 or 4) for level 3,
+    which opens at 12; by the same count levels 2 and 1 would open near 22 and 32, but open
+    at 29 and 47. Both lower gaps grow about x2 per layer until level 3 opens, then about
+    x1.5-1.6 (level 2 in layers 13-17, level 1 in layers 13-22), level 1 more slowly once
+    level 2 opens."""
+    levels = bn.tree.tree_run([1 - 1e-12] + TIGHT, 80)
+    opened = [int(np.argmax(levels[:, lv] < OPEN)) for lv in range(4)]
+    assert opened == [47, 29, 12, 1]
+    rule = lambda eps: np.log2(1 / eps) - np.log2(2 / 1e-3)
+    assert round(rule(1e-6)) == 9 and 12 <= round(rule(1e-6)) + 3 <= 13
+    assert round(rule(1e-9)) + 3 <= 22 and round(rule(1e-12)) + 4 <= 33
+    gap = 1 - levels
+    rate = gap[1:] / gap[:-1]                              # rate[t] = gap[t + 1] / gap[t]
+    assert np.all(rate[1:6, :2] > 1.95)                    # about x2 early on
+    assert np.all((rate[13:18, 1] > 1.5) & (rate[13:18, 1] < 1.6))
+    assert np.all((rate[13:23, 0] > 1.5) & (rate[13:23, 0] < 1.65))
+    assert np.all(rate[29:40, 0] < 1.5)
+
+
+def test_c5_11_a_tree_stays_a_tree_under_rc_tanh_but_hardly_branches():
+    """RC + tanh: level cosines stay equal to 1e-14 for 50 layers; from the tight tree the
+    root goes to -0.999 after one layer, level 2 is still 0.80 and the siblings 0.9997 at
+    layer 60, two groups."""
+    grams = bn.meanfield.run(bn.tree.tree_gram([0.9, 0.6, 0.2]), 50,
+                             components=("rc", "tanh")).grams
+    assert max(np.ptp(bn.metrics.cosines(G)[bn.tree.lca_levels(8) == lv])
+               for G in grams for lv in (1, 2, 3)) < 1e-14
+    grams = bn.meanfield.run(bn.tree.tree_gram(TIGHT), 60, components=("rc", "tanh")).grams
+    levels = np.array([bn.tree.tree_cosines(G, check=False) for G in grams])
+    assert round(levels[1, 2], 3) == -0.999
+    assert round(levels[60, 1], 2) == 0.80 and round(levels[60, 0], 4) == 0.9997
+    assert max(len(p) for p in bn.tree.branching_history(grams)) == 2

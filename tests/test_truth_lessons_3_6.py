@@ -368,6 +368,62 @@ def test_fluctuations_around_the_wide_limit_shrink_like_one_over_sqrt_width(rate
         assert gap[-1] < 0.06
     expected = -0.5 if rate == "1/sqrt(d)" else -1.0
     assert all(abs(s - expected) < 0.1 for s in slopes), slopes
+    if rate == "1/sqrt(d)":         # widening 64-fold (64 -> 4096) shrinks the gap about 8-fold
+        assert all(5 < _wide_limit_gap(seed)[0][0] / _wide_limit_gap(seed)[0][-1] < 12
+                   for seed in (7301, 7302))
+
+
+# C3.9-C3.12: the answers to lesson 3's "On your own" questions.
+
+@pytest.mark.parametrize("seed", SEEDS3)
+def test_c3_9_three_antipodal_pairs_in_three_dimensions_keep_full_rank(seed):
+    """x, -x, y, -y, z, -z with x, y, z independent in R^3: rank 6 after a layer of width
+    1000 (6 rays, 3 two-sided lines, span 3: 6 - 3 + 3)."""
+    rng = np.random.default_rng(seed)
+    x, y, z = rng.standard_normal((3, 3))
+    X = np.stack([x, -x, y, -y, z, -z], axis=1)
+    H = bn.layers.relu(rng.standard_normal((1000, 3)) @ X)
+    assert bn.metrics.numerical_rank(H.T @ H) == 6
+
+
+def test_c3_10_iterating_the_cosine_map_from_zero_needs_57_layers():
+    """From c = 0: about 0.87 after 10 iterations, 0.95 after 20, 0.988 after 50; 1 - c < 0.01
+    first at the 57th; near 1, 1 - c loses (2 sqrt 2 / (3 pi)) (1 - c)^(3/2) per layer; the wide
+    vanilla network from an orthogonal batch follows the iteration exactly (0.9964 at 100)."""
+    c, path = 0.0, [0.0]
+    for _ in range(100):
+        c = float(bn.theory.relu_cosine(c))
+        path.append(c)
+    path = np.array(path)
+    assert int(np.argmax(1 - path < 0.01)) == 57
+    assert round(path[10], 2) == 0.87 and round(path[20], 2) == 0.95
+    assert round(path[50], 3) == 0.988 and round(path[100], 4) == 0.9964
+    gap = 1e-4
+    step = 1 - float(bn.theory.relu_cosine(1 - gap))
+    assert step == pytest.approx(gap - 2 * np.sqrt(2) / (3 * np.pi) * gap ** 1.5, rel=1e-4)
+    wide = bn.meanfield.run(np.eye(8), 100, components=("relu",)).grams
+    C = bn.metrics.cosines(wide[-1])[np.triu_indices(8, 1)]
+    np.testing.assert_allclose(C, path[100], atol=1e-12)
+
+
+def test_c3_11_rc_tanh_makes_the_batch_equiangular_with_a_negative_cosine():
+    """tanh: equiangular after one wide layer, cosine -0.305, -0.128, -0.059, -0.029 at
+    n = 4, 8, 16, 32, near -1/(n - 1) and below zero, where kappa(n) is 0.17 to 0.30."""
+    for n, value in [(4, -0.305), (8, -0.128), (16, -0.059), (32, -0.029)]:
+        C = bn.metrics.cosines(bn.meanfield.step(np.eye(n), ("rc", "tanh")))
+        pairs = C[np.triu_indices(n, 1)]
+        assert np.ptp(pairs) < 1e-12 and round(pairs.mean(), 3) == value
+        assert -1 / (n - 1) < pairs.mean() < 0 < bn.theory.kappa(n)
+
+
+def test_c3_12_the_slope_stays_near_minus_half_and_the_constant_grows_slowly_with_depth():
+    """Depths 1 and 20: log-log slope near -1/2; at width 64 the largest difference grows
+    from about 0.15 to about 0.4, far less than 20-fold."""
+    for seed in (7303, 7304):
+        (g1, *_), s1 = _wide_limit_gap(seed, depth=1)
+        (g20, *_), s20 = _wide_limit_gap(seed, depth=20)
+        assert abs(s1 + 0.5) < 0.12 and abs(s20 + 0.5) < 0.12, (s1, s20)
+        assert 0.08 < g1 < 0.25 and 0.3 < g20 < 0.55 and 1.5 < g20 / g1 < 6, (g1, g20)
 
 
 # == Lesson 6 ================================================================================
