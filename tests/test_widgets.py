@@ -51,12 +51,14 @@ def _fresh():
     bwn._curve.cache_clear()
     bwm._raw_norms.cache_clear()
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
     yield
     plt.close("all")
     bwn._simulate.cache_clear()
     bwn._curve.cache_clear()
     bwm._raw_norms.cache_clear()
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
 
 
 @pytest.fixture
@@ -468,6 +470,7 @@ def test_tree_explorer_layer_is_a_view(monkeypatch, callback_errors):
     real = bwm.meanfield.run
     monkeypatch.setattr(bwm.meanfield, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
     w = bw.tree_explorer(n=8, m=1, layer=10)
     layer = next(c for c in w.children if getattr(c, "description", "") == "layer (depth)")
     for value in (0, 200, 400):

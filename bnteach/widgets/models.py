@@ -154,14 +154,14 @@ class _TreeView(_explore.View):
 
     def update(self, m, fresh, seed, layer):
         n = self.n
-        traj, groups = _split_run(n, m, fresh, seed)
+        traj = _split_run(n, m, fresh, seed)
         shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
-        history = [groups[i] for i in shown]
+        history = [_groups(n, m, fresh, seed, int(i)) for i in shown]
         for artist in list(self.left.collections):
             artist.remove()
+        self.left.ignore_existing_data_limits = True          # limits from the new diagram
         plotting.plot_branching(history, layers=shown, ax=self.left)
         self.left.set_xlim(-0.02 * layer - 0.5, 1.02 * layer + 0.5)
-        self.left.set_ylim(-0.6, n - 0.4)
         self.left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
         if self.cosines.show(traj.grams[layer], layer):
             self.invalidate()
@@ -176,10 +176,14 @@ TREE_DEPTH = 400
 
 @functools.lru_cache(maxsize=64)
 def _split_run(n: int, m: int, fresh: int, seed: int):
-    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram), and
-    the groups at every layer, so that moving the layer slider computes nothing."""
-    traj = meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
-    return traj, tree.branching_history(traj.grams)
+    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram)."""
+    return meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+
+
+@functools.lru_cache(maxsize=4096)
+def _groups(n: int, m: int, fresh: int, seed: int, layer: int):
+    """The groups at one layer, computed when a view first shows that layer."""
+    return tree.groups(_split_run(n, m, fresh, seed).grams[layer])
 
 
 def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
