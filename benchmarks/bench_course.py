@@ -15,7 +15,12 @@ Prints four tables:
    control is nudged one step and back, repeatedly: the first pass simulates, later
    ones hit the cache, as a learner's moves would;
 4. the simulator's speed-up over explicit weight matrices (bench_simulate.py;
-   target at least 20x).
+   target at least 20x);
+5. the fixed cost per layer of ``simulate.run`` against a plain numpy loop, and of
+   ``simulate.run_many`` per seed (plain_loop.py; target at most about 1.3x);
+6. Daneshmand et al. (2021)'s width sweep, their explicit weights against bnteach
+   (peer_daneshmand.py; target at least 40x with the same slope; ``--no-peer``
+   skips it: it takes minutes).
 
 Run: ``python benchmarks/bench_course.py`` (``--quick`` skips tables 1 and 2).
 """
@@ -200,6 +205,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="skip executing the notebooks (tables 1 and 2)")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="skip the peer benchmark (table 6, minutes)")
     args = parser.parse_args(argv)
     if not args.quick:
         bench_lessons()
@@ -207,8 +214,15 @@ def main(argv=None):
     bench_explorers()
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_simulate
+    import peer_daneshmand
+    import plain_loop
 
     bench_simulate.main([])
+    print()
+    plain_loop.main([])
+    if not args.no_peer:
+        print()
+        peer_daneshmand.main([])
 
 
 if __name__ == "__main__":

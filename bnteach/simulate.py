@@ -249,17 +249,21 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
             Xd = X if copies is None else X[:, :, distinct]       # (S, d_in, m), m distinct
             if gaussian:
                 R = qr(Xd, mode="r")                              # (S, k, m), k = min(d_in, m)
-                shape = (width, R.shape[1])
-                g = (rngs[0].standard_normal(shape)[None] if S == 1 else
-                     np.stack([r.standard_normal(shape) for r in rngs]))
+                g = np.empty((S, width, R.shape[1]))
+                for r, out in zip(rngs, g):
+                    r.standard_normal(out=out)                    # run s's draws, as run() makes
                 Z = g @ (np.sqrt(weight_var / fan_in) * R)        # (S, d, k) @ (S, k, m)
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
                 U = np.stack([r.uniform(-a, a, size=(width, fan_in)) for r in rngs])
                 Z = U @ Xd                                        # (S, d, d_in) @ (S, d_in, m)
             X = apply(Z if copies is None else Z[:, :, copies], components)
-        # (S,): each run's ‖X‖_F², each summed as run() sums it (so the runs match bit for bit)
-        sq = np.sum(X * X, axis=(1, 2)) if S == 1 else np.array([np.sum(x * x) for x in X])
+        # (S,): each run's ‖X‖_F², summed in the order run() sums it, so that they match bit
+        # for bit (the order of a sum follows the memory layout, which copies can change)
+        XX = X * X
+        sq = (np.sum(XX, axis=(1, 2)) if S == 1 else
+              np.add.reduce(XX.reshape(S, -1), axis=1) if XX.flags.c_contiguous else
+              np.array([np.sum(x) for x in XX]))
         if not (np.isfinite(sq).all() and sq.all()):
             _fail(name, layer, sq)
         factor = np.sqrt(sq / n)
