@@ -202,6 +202,8 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
                 s, (int, np.integer, np.random.Generator)):
             raise TypeError(f"The 'seeds' parameter must hold int seeds or Generators; got "
                             f"{s!r} ({type(s).__name__}).")
+        if not isinstance(s, np.random.Generator) and s < 0:
+            raise ValueError(f"The 'seeds' parameter must hold non-negative int seeds; got {s}.")
     X0, depth, width, components, weights, weight_var, keep = _check_run_args(
         X0, depth, width, components, weights, weight_var, keep, runs=len(seeds))
     ints = [int(s) if isinstance(s, (int, np.integer)) else None for s in seeds]
@@ -220,7 +222,7 @@ def _fail(name, layer, sq):
                          f"or pass a smaller weight_var.")
     raise ValueError(f"{where} mapped the whole batch to zero (every neuron was inactive on "
                      f"every sample), so there is nothing to follow. Use a wider network "
-                     f"(width) or another seed (rng).")
+                     f"(width) or another seed ({'rng' if name == 'run' else 'seeds'}).")
 
 
 def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name):

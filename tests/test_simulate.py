@@ -432,6 +432,7 @@ def test_run_many_one_run_and_depth_zero():
     ([1, None], TypeError, r"The 'seeds' parameter must hold int seeds or Generators; got None"),
     ([1, 2.0], TypeError, r"must hold int seeds or Generators; got 2\.0 \(float\)"),
     ([True], TypeError, r"must hold int seeds or Generators; got True"),
+    ([0, -1], ValueError, r"The 'seeds' parameter must hold non-negative int seeds; got -1\."),
 ])
 def test_run_many_bad_seeds(seeds, error, message):
     with pytest.raises(error, match=message):
