@@ -547,3 +547,38 @@ def test_variance_log_axis_labels_are_readable(scaling, depth):
     assert len(labels) >= 2, [t.get_text() for t in labels]
     assert not any("times" in t.get_text() or "^" in t.get_text() for t in labels)
     assert not _overlaps([t.get_window_extent(renderer) for t in labels])
+
+
+def _pixels(fig):
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+DRIVES = {
+    "network_explorer": [("batch n (samples)", 12), ("log scale (y)", True), ("plot", "soft rank"),
+                         ("width d (neurons)", 4), ("batch n (samples)", 3),
+                         ("recentering (RC)", True)],
+    "layer_viewer": [("layer (depth)", 0), ("layer (depth)", 17)],
+    "variance_explorer": [("depth (layers)", 60), ("weight variance", "He: 2/d"),
+                          ("batch n (samples)", 20)],
+    "tree_explorer": [("layer (depth)", 300), ("small group m (samples)", 3),
+                      ("layer (depth)", 5)],
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_redrawing_only_what_changed_shows_what_a_full_draw_shows(name, callback_errors):
+    """After every update the image (the kept background plus the redrawn artists) is the
+    figure a full draw gives: nothing stale from an earlier view (ticks, titles, maps)."""
+    w = EXPLORERS[name]()
+    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
+    for label, value in DRIVES[name]:
+        by_label[label].value = value
+        shown = _pixels(w.figure)
+        for artist in w._view.dynamic:
+            artist.set_animated(False)
+        with bnteach.plotting.style():
+            w.figure.canvas.draw()
+        full = _pixels(w.figure)
+        differ = np.any(shown != full, axis=-1).mean()
+        assert differ < 0.005, f"{label} = {value!r}: {differ:.1%} of the pixels differ"
+    assert not callback_errors()
