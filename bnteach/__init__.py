@@ -11,7 +11,7 @@ layers     the per-component maps: recenter, rescale, relu, bn_layer, centered_g
 batches    every input batch, sizes keyword-only: gaussian(d=, n=), nearly_rank_one,
            cluster_outlier, from_gram
 trajectory what a run records: Trajectory (grams per layer) and NetConfig
-simulate   finite-width random networks: run(...) -> Trajectory
+simulate   finite-width random networks: run(...) -> Trajectory; run_many(..., seeds=...)
 meanfield  the infinitely wide network, a map on Gram matrices: run(...) -> Trajectory
 metrics    every measurement in one namespace, per_layer and describe; from
   geometry   one Gram matrix: cosines, ranks, the orthogonality gap
@@ -48,10 +48,10 @@ RC/RS/NL   recentering / rescaling / non-linearity; ``components=`` takes
 
 from bnteach import (backprop, batches, branching, clusters, datasets, exercises, geometry, layers,
                      lyapunov, meanfield, metrics, simulate, theory, training, trajectory, tree)
-from bnteach.simulate import Trajectory, run
+from bnteach.simulate import Trajectory, run, run_many
 
 __version__ = "0.1.0"
 
 __all__ = ["backprop", "batches", "branching", "clusters", "datasets", "exercises", "geometry",
            "layers", "lyapunov", "meanfield", "metrics", "simulate", "theory", "training",
-           "trajectory", "tree", "Trajectory", "run"]
+           "trajectory", "tree", "Trajectory", "run", "run_many"]

@@ -12,8 +12,9 @@ import numpy as np
 
 
 def recenter(Z: np.ndarray) -> np.ndarray:
-    """``Z @ P``: each row minus its mean over the batch; Z of shape (d, n)."""
-    return Z - Z.mean(axis=1, keepdims=True)
+    """``Z @ P``: each row minus its mean over the batch; Z of shape (..., d, n)."""
+    # np.add.reduce(...) / n is Z.mean(...) bit for bit, without mean's Python overhead
+    return Z - np.add.reduce(Z, axis=-1, keepdims=True) / Z.shape[-1]
 
 
 def centered_gram(G: np.ndarray) -> np.ndarray:
@@ -24,7 +25,9 @@ def centered_gram(G: np.ndarray) -> np.ndarray:
 
 def rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
     """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
-    rms = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True) + eps)        # (d, 1)
+    rms = np.sqrt(np.add.reduce(Z * Z, axis=-1, keepdims=True) / Z.shape[-1] + eps)  # (..., d, 1)
+    if rms.all():                                   # the usual case: no dead neuron
+        return Z / rms
     return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
 
 
@@ -39,6 +42,7 @@ NONLINEARITY = {"relu": relu, "tanh": np.tanh, "linear": lambda Z: Z}
 def apply_components(Z: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
     """Apply canonical ``components`` (from ``_validation.check_components``) to ``Z = W @ X``.
 
+    ``Z`` has shape (d, n), or (runs, d, n) for runs stacked.
     All-zero rows pass RS as zeros instead of raising.
     """
     if "rc" in components:

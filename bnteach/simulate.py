@@ -5,7 +5,9 @@ batch-norm components (see :mod:`bnteach.layers`) and records the batch's Gram
 matrix after each layer in a frozen :class:`Trajectory`. The representations are
 renormalized after every layer (cluster+outlier runs leave float range
 otherwise); angles and norm ratios are unchanged, and the removed scale is kept
-in ``log_scale`` so raw norms can be recovered.
+in ``log_scale`` so raw norms can be recovered. :func:`run_many` advances many
+runs (seeds) of one configuration together, one vectorized step per layer, and
+returns the same trajectories as :func:`run` would, one per seed.
 
 **The Gram sampler.** With i.i.d. Gaussian weights of variance ``σ²/d_in``, the
 rows of ``W @ X`` given ``X`` are i.i.d. ``N(0, σ² XᵀX / d_in)``. So
@@ -27,7 +29,7 @@ import numpy as np
 from bnteach import _kernels, _validation, layers
 from bnteach.trajectory import NetConfig, Trajectory
 
-__all__ = ["NetConfig", "Trajectory", "run"]
+__all__ = ["NetConfig", "Trajectory", "run", "run_many"]
 
 #: Refuse runs with more than this many multiply-adds' worth of work (depth × width × n).
 MAX_WORK = 10 ** 9
@@ -35,7 +37,7 @@ MAX_WORK = 10 ** 9
 MAX_REPS_BYTES = 256 * 2 ** 20
 
 
-def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
+def _check_run_args(X0, depth, width, components, weights, weight_var, keep, runs=1):
     X0 = _validation.check_batch(X0, "X0")
     depth = _validation.check_int(depth, "depth", low=0)
     d_in, n = X0.shape
@@ -45,14 +47,17 @@ def _check_run_args(X0, depth, width, components, weights, weight_var, keep):
     weight_var = _validation.check_real(weight_var, "weight_var", strict=True)
     keep = _validation.check_choice(keep, "keep", ("gram", "reps"))
     # The Gram sampler costs about depth·width·n², explicit weights depth·width·d_in·n.
-    explicit = weights == "uniform" and depth * width * max(width, d_in) > 10 * MAX_WORK
-    if depth * width * n > MAX_WORK or explicit:
-        raise ValueError(f"run: depth × width × n = {depth} × {width} × {n} is too much work to "
-                         f"finish in a lesson (limit {MAX_WORK:.0e}). Use fewer layers, a "
-                         f"smaller width, or the wide limit bnteach.meanfield.run.")
-    if keep == "reps" and depth * width * n * 8 > MAX_REPS_BYTES:
-        raise ValueError(f"run: keep='reps' would store {depth * width * n * 8 / 2**20:.0f} MB "
-                         f"(depth × width × n = {depth} × {width} × {n} floats; limit "
+    # run_many's limits hold for all its runs together.
+    name, times = ("run", "") if runs == 1 else ("run_many", f"{runs} runs × ")
+    explicit = weights == "uniform" and runs * depth * width * max(width, d_in) > 10 * MAX_WORK
+    if runs * depth * width * n > MAX_WORK or explicit:
+        raise ValueError(f"{name}: {times}depth × width × n = {times}{depth} × {width} × {n} is "
+                         f"too much work to finish in a lesson (limit {MAX_WORK:.0e}). Use fewer "
+                         f"layers, a smaller width, or the wide limit bnteach.meanfield.run.")
+    if keep == "reps" and runs * depth * width * n * 8 > MAX_REPS_BYTES:
+        raise ValueError(f"{name}: keep='reps' would store "
+                         f"{runs * depth * width * n * 8 / 2**20:.0f} MB ({times}depth × width × "
+                         f"n = {times}{depth} × {width} × {n} floats; limit "
                          f"{MAX_REPS_BYTES // 2**20} MB). Use keep='gram', or fewer layers.")
     if not np.any(X0):
         raise ValueError("X0 is all zeros: the batch has no direction to follow.")
@@ -122,13 +127,111 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     X0, depth, width, components, weights, weight_var, keep = _check_run_args(
         X0, depth, width, components, weights, weight_var, keep)
     seed = int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
-    rng = _validation.as_generator(rng)
-    d_in, n = X0.shape
-    scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
+    (traj,) = _advance(X0, depth, width, components, weights, weight_var,
+                       [_validation.as_generator(rng)], [seed], keep, "run")
+    return traj
 
-    grams = np.empty((depth + 1, n, n))
-    log_scale = np.empty(depth + 1)
-    reps = np.empty((depth, width, n)) if keep == "reps" else None
+
+def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights="gaussian",
+             weight_var=2.0, keep="gram") -> list[Trajectory]:
+    """Many independent runs of one network from one batch, advanced together layer by layer.
+
+    The same as ``[run(X0, depth, rng=s, ...) for s in seeds]``, to rounding, and faster
+    for many small runs: every layer is one vectorized step over the stacked runs (one
+    stacked QR factorization, one stacked product) instead of one Python step per run
+    and layer. Each run draws from its own generator exactly as :func:`run` would, so
+    ``run_many(X0, depth, seeds=s)[i]`` equals ``run(X0, depth, rng=s[i])``.
+
+    Parameters
+    ----------
+    X0 : array_like of shape (d_in, n)
+        The input batch, shared by every run.
+    depth : int
+        Number of layers, ``>= 0``.
+    seeds : sequence of int or numpy.random.Generator
+        One per run: an int seed (stored as ``Trajectory.seed``) or a generator of its
+        own (the same generator twice is refused: its draws would interleave).
+    width : int, optional
+        As in :func:`run`.
+    components : iterable of str, default ("rc", "relu")
+        As in :func:`run`.
+    weights : {"gaussian", "uniform"}, default "gaussian"
+        As in :func:`run`.
+    weight_var : float, default 2.0
+        As in :func:`run`.
+    keep : {"gram", "reps"}, default "gram"
+        As in :func:`run`. The limits on work and memory apply to all runs together.
+
+    Returns
+    -------
+    list of Trajectory
+        One per seed, in order.
+
+    Raises
+    ------
+    ValueError
+        As :func:`run`, naming the run (its position in ``seeds``) that failed.
+
+    Examples
+    --------
+    >>> from bnteach import batches, simulate
+    >>> X0 = batches.gaussian(d=64, n=4, rng=0)
+    >>> trajs = simulate.run_many(X0, 20, seeds=range(8), components=("rs", "linear"))
+    >>> len(trajs), trajs[3].seed
+    (8, 3)
+    >>> bool(np.allclose(trajs[3].grams, simulate.run(X0, 20, components=("rs", "linear"),
+    ...                                                   rng=3).grams))
+    True
+    """
+    if isinstance(seeds, (int, np.integer, np.random.Generator)) or not hasattr(seeds, "__len__"):
+        if not hasattr(seeds, "__iter__") or isinstance(seeds, np.random.Generator):
+            raise TypeError(f"The 'seeds' parameter must be a sequence of int seeds or "
+                            f"Generators, one per run (e.g. range(20)); got "
+                            f"{type(seeds).__name__}.")
+        seeds = list(seeds)
+    if len(seeds) == 0:
+        raise ValueError("The 'seeds' parameter is empty: give one seed per run, e.g. "
+                         "seeds=range(20).")
+    ids = [id(s) for s in seeds if isinstance(s, np.random.Generator)]
+    if len(set(ids)) != len(ids):
+        raise ValueError("The 'seeds' parameter holds the same Generator twice: its runs would "
+                         "share (and interleave) one stream. Give each run its own seed, e.g. "
+                         "seeds=range(20), or Generators from rng.spawn(runs).")
+    for s in seeds:
+        if s is None or isinstance(s, bool) or not isinstance(
+                s, (int, np.integer, np.random.Generator)):
+            raise TypeError(f"The 'seeds' parameter must hold int seeds or Generators; got "
+                            f"{s!r} ({type(s).__name__}).")
+        if not isinstance(s, np.random.Generator) and s < 0:
+            raise ValueError(f"The 'seeds' parameter must hold non-negative int seeds; got {s}.")
+    X0, depth, width, components, weights, weight_var, keep = _check_run_args(
+        X0, depth, width, components, weights, weight_var, keep, runs=len(seeds))
+    ints = [int(s) if isinstance(s, (int, np.integer)) else None for s in seeds]
+    rngs = [_validation.as_generator(s) for s in seeds]
+    return _advance(X0, depth, width, components, weights, weight_var, rngs, ints, keep,
+                    "run_many")
+
+
+def _fail(name, layer, sq):
+    """Raise the error of the first run whose layer left float range or became zero."""
+    bad = int(np.flatnonzero(~np.isfinite(sq) | (sq == 0))[0])
+    where = f"{name}: layer {layer}" + (f" of run {bad} (seeds[{bad}])" if len(sq) > 1 else "")
+    if not np.isfinite(sq[bad]):
+        raise ValueError(f"{where} overflows float64: X0 or weight_var is too large (a tanh "
+                         f"network sees the raw scale of its input). Divide X0 by a constant, "
+                         f"or pass a smaller weight_var.")
+    raise ValueError(f"{where} mapped the whole batch to zero (every neuron was inactive on "
+                     f"every sample), so there is nothing to follow. Use a wider network "
+                     f"(width) or another seed ({'rng' if name == 'run' else 'seeds'}).")
+
+
+def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name):
+    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...)."""
+    S, (d_in, n) = len(rngs), X0.shape
+    scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
+    grams = np.empty((S, depth + 1, n, n))
+    log_scale = np.empty((S, depth + 1))
+    reps = np.empty((S, depth, width, n)) if keep == "reps" else None
 
     # Identical input samples stay identical through every layer. Compute each distinct
     # sample once and copy it, so they stay *bitwise* identical: the QR factorization would
@@ -138,40 +241,45 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
     copies = None if len(distinct) == n else copies.ravel()   # None: all samples distinct
 
-    X, log_s = X0, 0.0
+    X = np.broadcast_to(X0, (S, d_in, n))
+    log_s = np.zeros(S)
+    renormalize = scale_free and "rs" not in components   # the scale carries over layers
+    gaussian, qr, apply = weights == "gaussian", np.linalg.qr, _kernels.apply_components
     for layer in range(depth + 1):
         if layer > 0:
-            fan_in = X.shape[0]
-            Xd = X if copies is None else X[:, distinct]          # (d_in, m), m distinct samples
-            if weights == "gaussian":
-                R = np.linalg.qr(Xd, mode="r")                    # (k, m), k = min(d_in, m)
-                g = rng.standard_normal((width, R.shape[0]))      # the law of W @ Q
-                Z = g @ (np.sqrt(weight_var / fan_in) * R)        # (d, k) @ (k, m): law of W @ Xd
+            fan_in = X.shape[1]
+            Xd = X if copies is None else X[:, :, distinct]       # (S, d_in, m), m distinct
+            if gaussian:
+                R = qr(Xd, mode="r")                              # (S, k, m), k = min(d_in, m)
+                g = np.empty((S, width, R.shape[1]))
+                for r, out in zip(rngs, g):
+                    r.standard_normal(out=out)                    # run s's draws, as run() makes
+                Z = g @ (np.sqrt(weight_var / fan_in) * R)        # (S, d, k) @ (S, k, m)
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
-                Z = rng.uniform(-a, a, size=(width, fan_in)) @ Xd  # (d, d_in) @ (d_in, m)
-            X = _kernels.apply_components(Z if copies is None else Z[:, copies], components)
-        sq = float(np.sum(X * X))
-        if not np.isfinite(sq):
-            raise ValueError(f"run: layer {layer} overflows float64: X0 or weight_var is "
-                             f"too large (a tanh network sees the raw scale of its input). "
-                             f"Divide X0 by a constant, or pass a smaller weight_var.")
-        if sq == 0.0:
-            raise ValueError(f"run: layer {layer} mapped the whole batch to zero (every "
-                             f"neuron was inactive on every sample), so there is nothing to "
-                             f"follow. Use a wider network (width) or another seed (rng).")
+                U = np.stack([r.uniform(-a, a, size=(width, fan_in)) for r in rngs])
+                Z = U @ Xd                                        # (S, d, d_in) @ (S, d_in, m)
+            X = apply(Z if copies is None else Z[:, :, copies], components)
+        # (S,): each run's ‖X‖_F², summed in the order run() sums it, so that they match bit
+        # for bit (the order of a sum follows the memory layout, which copies can change)
+        XX = X * X
+        sq = (np.sum(XX, axis=(1, 2)) if S == 1 else
+              np.add.reduce(XX.reshape(S, -1), axis=1) if XX.flags.c_contiguous else
+              np.array([np.sum(x) for x in XX]))
+        if not (np.isfinite(sq).all() and sq.all()):
+            _fail(name, layer, sq)
         factor = np.sqrt(sq / n)
-        log_factor, Xn = np.log(factor), X / factor
+        Xn = X / factor[:, None, None]
         # The raw layer is exp(log_s) times this one when the layer is positively homogeneous
         # in its input and was fed a rescaled input; RS forgets the input's scale, and tanh
         # layers are fed the raw input, so then the scale starts afresh.
-        inherited = log_s if (layer > 0 and scale_free and "rs" not in components) else 0.0
-        log_s = inherited + log_factor
-        log_scale[layer] = log_s
-        grams[layer] = Xn.T @ Xn                                  # (n, n), trace n
+        log_s = (log_s if layer > 0 and renormalize else 0.0) + np.log(factor)
+        log_scale[:, layer] = log_s
+        np.matmul(np.swapaxes(Xn, 1, 2), Xn, out=grams[:, layer])  # (S, n, n), trace n
         if scale_free:
             X = Xn
         if reps is not None and layer > 0:
-            reps[layer - 1] = X
+            reps[:, layer - 1] = X
     config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
-    return Trajectory(grams, log_scale, config, seed, reps)
+    return [Trajectory(grams[i], log_scale[i], config, seeds[i],
+                       None if reps is None else reps[i]) for i in range(S)]

@@ -4,8 +4,10 @@ Starts JupyterLab on a free loopback port with a token and scratch settings,
 opens each lesson, runs all cells from the Run menu, waits for the kernel to go
 idle and checks what a learner would see: no error output except the exercise
 stubs' NotImplementedError, every explorer drawn as widgets (not a text
-fallback), and one redrawn figure after a control changes. A screenshot of each
-lesson goes to ``$BNTEACH_SCREENSHOTS`` (default: the pytest tmp dir).
+fallback), and exactly one redrawn image (a PNG) after a control changes, with nothing
+stacked or sent after it. A screenshot of each lesson goes to ``$BNTEACH_SCREENSHOTS``
+(default: the pytest tmp dir), with ``latencies.txt``: each explorer's time from the key
+press to its new image in the page.
 
 Solutions (course standards M5): on a lesson with exercises, Run All twice, then
 ``summary`` still shows every exercise pending and the saved notebook's stub, check
@@ -157,8 +159,18 @@ def _error_texts(page) -> list[str]:
 NOTEBOOKS = sorted(p.name for p in LESSONS.glob("*.ipynb"))
 
 
+@pytest.fixture(scope="module")
+def latencies(screenshots):
+    """Seconds from a key press on an explorer's slider to its new image in the page (a
+    measurement, written to latencies.txt beside the screenshots; nothing is asserted)."""
+    seen: list = []
+    yield seen
+    (screenshots / "latencies.txt").write_text(
+        "".join(f"{name} explorer {i}: {1e3 * t:.0f} ms\n" for name, i, t in seen))
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
+def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, latencies, name):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{lab}/lab/tree/{name}?token={TOKEN}&reset", timeout=60_000)
@@ -189,14 +201,21 @@ def test_lesson_runs_in_jupyterlab(lab, browser, screenshots, name):
             handle = explorer.locator(".noUi-handle").last       # its last slider
             handle.scroll_into_view_if_needed()
             handle.focus()
+            start = time.perf_counter()
             page.keyboard.press("ArrowRight")
             page.wait_for_function(
                 "([i, src]) => { const box = document.querySelectorAll('.widget-interact')[i];"
                 " const imgs = box.querySelectorAll('.widget-output img');"
                 " return imgs.length === 1 && imgs[0].getAttribute('src') !== src; }",
-                arg=[i, before], timeout=30_000)
+                arg=[i, before], timeout=30_000, polling=10)
+            latencies.append((name, i, time.perf_counter() - start))
             assert images.count() == 1, (
                 f"{name}: changing a control must redraw exactly one figure (no stacking)")
+            src = images.first.get_attribute("src")
+            assert src.startswith("data:image/png;base64,"), src[:40]
+            page.wait_for_timeout(300)                     # nothing else arrives afterwards
+            assert images.count() == 1 and images.first.get_attribute("src") == src, (
+                f"{name}: one control change must send exactly one image")
         if expected:
             explorers.first.locator(".widget-output img").scroll_into_view_if_needed()
         page.wait_for_timeout(500)

@@ -337,6 +337,25 @@ def test_run(X0, depth, width, components, weights, weight_var, rng, keep):
         assert_trajectory(traj, depth, shape[0] if width is None else width, shape[1], keep)
 
 
+SEED_LISTS = st.one_of(st.lists(st.integers(0, 2**40), min_size=1, max_size=4),
+                       st.lists(RNGS, max_size=3), RNGS, st.sampled_from([range(3), (), "01"]))
+
+
+@covers(simulate.run_many)
+@PROPERTY
+@given(X0=ARRAYS, depth=DEPTHS, seeds=SEED_LISTS, width=WIDTHS, components=COMPONENTS,
+       weights=st.sampled_from(["gaussian", "uniform", "normal"]),
+       keep=st.sampled_from(["gram", "reps", "all"]))
+def test_run_many(X0, depth, seeds, width, components, weights, keep):
+    ok, trajs = call(simulate.run_many, X0, depth, seeds=seeds, width=width,
+                     components=components, weights=weights, keep=keep)
+    if ok:
+        shape = np.shape(X0)
+        assert isinstance(trajs, list) and len(trajs) == len(seeds)
+        for traj in trajs:
+            assert_trajectory(traj, depth, shape[0] if width is None else width, shape[1], keep)
+
+
 # -- batches -----------------------------------------------------------------------------------
 
 @covers(batches.gaussian)

@@ -371,3 +371,107 @@ def test_results_do_not_depend_on_the_global_state():
     np.random.standard_normal(17)
     np.testing.assert_array_equal(batches.gaussian(d=8, n=5, rng=2), X0)
     np.testing.assert_array_equal(simulate.run(X0, 3, rng=7).grams, a.grams)
+
+
+# -- many runs at once: simulate.run_many ------------------------------------------------------
+
+MANY_CASES = [(RC_RELU, "gaussian", 64, 4), (("rs", "linear"), "gaussian", 32, 8),
+              (RC_RS_RELU, "gaussian", 16, 6), (("tanh",), "gaussian", 16, 4),
+              (RC_RELU, "uniform", 24, 4), (("rc", "linear"), "gaussian", 3, 5)]
+
+
+@pytest.mark.parametrize("components, law, d, n", MANY_CASES,
+                         ids=[f"{'+'.join(c)}-{w}-{d}x{n}" for c, w, d, n in MANY_CASES])
+def test_run_many_equals_run_per_seed(components, law, d, n):
+    """run_many(seeds=s)[i] is run(rng=s[i]): the same draws, the same arithmetic."""
+    X0 = batches.gaussian(d=d, n=n, rng=1)
+    seeds = [3, 0, 17, 3, 2 ** 40]
+    many = simulate.run_many(X0, 40, seeds=seeds, width=d + 5, components=components,
+                             weights=law, keep="reps")
+    assert len(many) == len(seeds)
+    for seed, traj in zip(seeds, many):
+        one = simulate.run(X0, 40, width=d + 5, components=components, weights=law, rng=seed,
+                           keep="reps")
+        for field in ("grams", "log_scale", "reps"):     # to rounding (here: bit for bit)
+            np.testing.assert_allclose(getattr(traj, field), getattr(one, field), rtol=1e-12,
+                                       atol=1e-13, err_msg=field)
+        assert traj.config == one.config and traj.seed == seed
+        assert not traj.grams.flags.writeable
+
+
+def test_run_many_takes_generators_and_mixes_them_with_seeds():
+    X0 = batches.gaussian(d=16, n=4, rng=0)
+    many = simulate.run_many(X0, 10, seeds=[np.random.default_rng(5), 6])
+    np.testing.assert_allclose(many[0].grams, simulate.run(X0, 10, rng=5).grams, rtol=1e-12)
+    np.testing.assert_allclose(many[1].grams, simulate.run(X0, 10, rng=6).grams, rtol=1e-12)
+    assert many[0].seed is None and many[1].seed == 6
+    assert not np.allclose(many[0].grams[-1], many[1].grams[-1])
+
+
+@pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU, ("rs", "linear")], ids="+".join)
+def test_run_many_keeps_identical_samples_identical(components):
+    X0 = batches.cluster_outlier(n=6, d=10, noise=1e-3, rng=0)
+    X0[:, 1] = X0[:, 0]                                     # samples 0 and 1 identical
+    for traj in simulate.run_many(X0, 60, seeds=range(4), components=components, keep="reps"):
+        assert np.array_equal(traj.reps[:, :, 0], traj.reps[:, :, 1])
+        assert np.array_equal(traj.grams[:, 0, 0], traj.grams[:, 1, 1])
+
+
+def test_run_many_one_run_and_depth_zero():
+    X0 = batches.gaussian(d=8, n=3, rng=0)
+    (one,) = simulate.run_many(X0, 0, seeds=[4])
+    np.testing.assert_array_equal(one.grams, simulate.run(X0, 0, rng=4).grams)
+    assert one.grams.shape == (1, 3, 3)
+
+
+@pytest.mark.parametrize("seeds, error, message", [
+    ([], ValueError, r"The 'seeds' parameter is empty: give one seed per run"),
+    (5, TypeError, r"The 'seeds' parameter must be a sequence of int seeds or Generators, one "
+                   r"per run \(e.g\. range\(20\)\); got int"),
+    (np.random.default_rng(0), TypeError, r"must be a sequence of int seeds or Generators"),
+    ([1, None], TypeError, r"The 'seeds' parameter must hold int seeds or Generators; got None"),
+    ([1, 2.0], TypeError, r"must hold int seeds or Generators; got 2\.0 \(float\)"),
+    ([True], TypeError, r"must hold int seeds or Generators; got True"),
+    ([0, -1], ValueError, r"The 'seeds' parameter must hold non-negative int seeds; got -1\."),
+])
+def test_run_many_bad_seeds(seeds, error, message):
+    with pytest.raises(error, match=message):
+        simulate.run_many(np.eye(4), 3, seeds=seeds)
+
+
+def test_run_many_refuses_one_generator_twice():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"holds the same Generator twice: its runs would share"):
+        simulate.run_many(np.eye(4), 3, seeds=[rng, 1, rng])
+
+
+def test_run_many_checks_like_run_and_limits_all_runs_together():
+    with pytest.raises(ValueError, match=r"X0 is all zeros"):
+        simulate.run_many(np.zeros((4, 3)), 3, seeds=range(2))
+    with pytest.raises(ValueError, match=r"The 'depth' parameter"):
+        simulate.run_many(np.eye(4), -1, seeds=range(2))
+    simulate.run_many(np.eye(4), 10, width=10 ** 6, seeds=range(2), keep="gram")  # 8e7 work: ok
+    with pytest.raises(ValueError, match=r"run_many: 200 runs × depth × width × n = 200 runs × "
+                                         r"10 × 1000000 × 4 is too much work"):
+        simulate.run_many(np.eye(4), 10, width=10 ** 6, seeds=range(200))
+    with pytest.raises(ValueError, match=r"run_many: keep='reps' would store"):
+        simulate.run_many(np.eye(4), 1000, width=1000, seeds=range(20), keep="reps")
+
+
+def test_run_many_names_the_run_that_died():
+    """A width-2 ReLU network dies on some seeds: the error names the first such run."""
+    X0 = batches.gaussian(d=4, n=3, rng=0)
+    dies = [s for s in range(40) if _dies(X0, s)]
+    lives = [s for s in range(40) if not _dies(X0, s)]
+    seeds = [lives[0], dies[0]]
+    with pytest.raises(ValueError, match=r"run_many: layer \d+ of run 1 \(seeds\[1\]\) mapped "
+                                         r"the whole batch to zero"):
+        simulate.run_many(X0, 5, width=2, components=("relu",), seeds=seeds)
+
+
+def _dies(X0, seed):
+    try:
+        simulate.run(X0, 5, width=2, components=("relu",), rng=seed)
+    except ValueError:
+        return True
+    return False

@@ -96,8 +96,7 @@ def test_c5_2_opposite_sides_come_out_exactly_orthogonal_for_every_weight_draw()
 def test_c5_2_lines_occupied_on_both_sides_double_the_rank(r):
     """Section 1: r independent lines on both sides (rank r) give rank 2r after one layer."""
     X = np.hstack([np.eye(r), -np.eye(r)])
-    for seed in SEEDS[:2]:
-        traj = bn.run(X, 1, width=64, rng=seed)
+    for traj in bn.run_many(X, 1, width=64, seeds=SEEDS[:2]):
         assert bn.metrics.numerical_rank(traj.grams[0]) == r
         assert bn.metrics.numerical_rank(traj.grams[1]) == 2 * r
     Y = explicit_rc_relu(np.vstack([X, np.zeros((64 - r, 2 * r))]), np.random.default_rng(7505))
@@ -396,8 +395,8 @@ def test_c5_7_finite_width_tree_branches_into_16_groups_and_ends_in_one_outlier(
     (|cos| < 0.05, norm ratio > 7.5)."""
     X0 = bn.batches.from_gram(bn.tree.tree_gram(TREE16), d=512)
     full = 0
-    for seed in range(7501, 7509):
-        traj = bn.run(X0, 400, rng=np.random.default_rng([7501, seed]))
+    seeds = range(7501, 7509)                  # the 8 runs advanced together, as bn.run would
+    for traj in bn.run_many(X0, 400, seeds=[np.random.default_rng([7501, s]) for s in seeds]):
         counts = np.array([len(p) for p in bn.tree.branching_history(traj.grams)])
         peak = int(np.argmax(counts >= 15))
         full += counts.max() == 16

@@ -51,12 +51,14 @@ def _fresh():
     bwn._curve.cache_clear()
     bwm._raw_norms.cache_clear()
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
     yield
     plt.close("all")
     bwn._simulate.cache_clear()
     bwn._curve.cache_clear()
     bwm._raw_norms.cache_clear()
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
 
 
 @pytest.fixture
@@ -78,12 +80,13 @@ def drive(w, name, value, callback_errors):
     """Set one control as a user would; check the update ran once and drew one figure."""
     control = controls(w)[name]
     assert control.value != value, "setting a control to its current value fires nothing"
-    n_figs = len(plt.get_fignums())
+    images = w.images
     w.result = None
     control.value = value
     assert not callback_errors(), callback_errors()[0].getMessage()
     assert w.kwargs[name] == value
-    assert len(plt.get_fignums()) == n_figs + 1, "every update draws exactly one figure"
+    assert w.images == images + 1, "every update shows exactly one image"
+    assert plt.get_fignums() == [], "the explorer's figure is its own, never pyplot's"
     result = w.result
     assert isinstance(result, str) and result, "the callback did not return its summary"
     assert "\n" not in result
@@ -93,8 +96,7 @@ def drive(w, name, value, callback_errors):
 
 def check_figure(w):
     """The newest figure: the metric against depth (left) and the last layer's cosines."""
-    fig = plt.figure(plt.get_fignums()[-1])
-    left, right = fig.axes[:2]
+    left, right = w.figure.axes[:2]
     (line,) = left.get_lines()
     np.testing.assert_array_equal(line.get_xdata(), np.arange(w.kwargs["depth"] + 1))
     assert left.get_ylabel() == w.kwargs["metric"]
@@ -122,7 +124,8 @@ def test_returns_interactive_with_labelled_controls(callback_errors):
     w = bw.network_explorer(**SMALL)
     assert isinstance(w, ipywidgets.interactive)
     assert not callback_errors()
-    assert len(plt.get_fignums()) == 1          # the first view is drawn once, at creation
+    assert w.images == 1                        # the first view is drawn once, at creation
+    assert plt.get_fignums() == []
     for name, control in controls(w).items():
         assert control.description.strip()
     assert set(w.kwargs) == set(LABELS)
@@ -183,11 +186,9 @@ def test_results_follow_the_controls(callback_errors):
 def test_log_scale_checkbox(callback_errors):
     w = bw.network_explorer(metric="soft rank", **SMALL)
     drive(w, "logy", True, callback_errors)
-    fig = plt.figure(plt.get_fignums()[-1])
-    assert fig.axes[0].get_yscale() == "log"
+    assert w.figure.axes[0].get_yscale() == "log"
     drive(w, "logy", False, callback_errors)
-    fig = plt.figure(plt.get_fignums()[-1])
-    assert fig.axes[0].get_yscale() == "linear"
+    assert w.figure.axes[0].get_yscale() == "linear"
 
 
 SPREAD = "cosine spread (max |cos - mean|)"
@@ -200,7 +201,7 @@ def test_cosine_spread_shows_the_simplex_forming(callback_errors):
     w = bw.network_explorer(width=512, n=4, depth=50, components=("rc", "rs", "linear"),
                             metric=SPREAD, inputs="nearly rank one")
     assert not callback_errors() and w.kwargs["logy"] is True
-    left = plt.figure(plt.get_fignums()[-1]).axes[0]
+    left = w.figure.axes[0]
     assert left.get_ylabel() == SPREAD
     (line,) = left.get_lines()
     spread = line.get_ydata()
@@ -210,7 +211,7 @@ def test_cosine_spread_shows_the_simplex_forming(callback_errors):
 def test_cosine_spread_of_two_samples_is_zero_and_drawn_linear(callback_errors):
     w = bw.network_explorer(metric=SPREAD, **SMALL)
     drive(w, "n", 2, callback_errors)                 # one pair: no spread, no log axis
-    left = plt.figure(plt.get_fignums()[-1]).axes[0]
+    left = w.figure.axes[0]
     (line,) = left.get_lines()
     np.testing.assert_array_equal(line.get_ydata(), 0.0)
     assert left.get_yscale() == "linear"
@@ -290,10 +291,11 @@ def test_one_zero_sample_does_not_raise(callback_errors):
     for name in ("metric", "logy"):                 # every metric meets the zero sample
         for value in extremes(c[name]):
             drive(w, name, value, callback_errors)
-            left, right = plt.figure(plt.get_fignums()[-1]).axes[:2]
+            left, right = w.figure.axes[:2]
             assert len(left.get_lines()) == 1
-            assert not right.axison and not right.get_images()   # no cosines of a zero sample
-            plt.close("all")
+            (image,) = right.get_images()                 # no cosines of a zero sample:
+            assert not image.get_visible()                # a sentence instead
+            assert any(t.get_visible() and "zero norm" in t.get_text() for t in right.texts)
 
 
 def test_whole_batch_dying_does_not_raise(callback_errors):
@@ -301,10 +303,12 @@ def test_whole_batch_dying_does_not_raise(callback_errors):
     w = bw.network_explorer(width=4, n=4, depth=50, components=("relu",),
                             seed=(seed + 1) % 200)
     w.result = None
-    n_figs = len(plt.get_fignums())
+    images = w.images
     controls(w)["seed"].value = seed
     assert not callback_errors(), callback_errors()[0].getMessage()
-    assert len(plt.get_fignums()) == n_figs + 1
+    assert w.images == images + 1
+    assert not any(ax.get_visible() for ax in w.figure.axes)      # a sentence, no axes
+    assert any("every sample became zero" in t.get_text() for t in w.figure.texts)
     assert isinstance(w.result, str) and "\n" not in w.result
     assert w.result.startswith("ReLU, width 4, batch 4") and "no trajectory" in w.result
     assert "mapped the whole batch to zero" in w.result
@@ -371,9 +375,9 @@ def test_layer_viewer_slides_without_simulating(small_traj, run_calls, callback_
     (slider,) = [c for c in w.children if getattr(c, "description", "") == "layer (depth)"]
     assert (slider.min, slider.max, slider.value) == (0, 20, 5)
     for value in (slider.min, slider.max, 7):
-        before = len(plt.get_fignums())
+        before = w.images
         slider.value = value
-        assert len(plt.get_fignums()) == before + 1
+        assert w.images == before + 1
         assert w.result == bnteach.metrics.describe(small_traj, value)
     assert not callback_errors() and run_calls == []
 
@@ -414,9 +418,9 @@ def _drive_to_extremes(w, labels, result_start):
         for value in ends:
             if control.value == value:
                 continue
-            before = len(plt.get_fignums())
+            before = w.images
             control.value = value
-            assert w.kwargs[name] == value and len(plt.get_fignums()) == before + 1
+            assert w.kwargs[name] == value and w.images == before + 1
             assert w.result.startswith(result_start) and "\n" not in w.result
 
 
@@ -466,6 +470,7 @@ def test_tree_explorer_layer_is_a_view(monkeypatch, callback_errors):
     real = bwm.meanfield.run
     monkeypatch.setattr(bwm.meanfield, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
     bwm._split_run.cache_clear()
+    bwm._groups.cache_clear()
     w = bw.tree_explorer(n=8, m=1, layer=10)
     layer = next(c for c in w.children if getattr(c, "description", "") == "layer (depth)")
     for value in (0, 200, 400):
@@ -483,3 +488,97 @@ def test_tree_explorer_layer_is_a_view(monkeypatch, callback_errors):
 def test_tree_explorer_bad_starting_values(kwargs, message):
     with pytest.raises(ValueError, match=message):
         bw.tree_explorer(**kwargs)
+
+
+# -- rendering: one PNG per update, at a fixed size -----------------------------------------
+
+EXPLORERS = {
+    "network_explorer": lambda: bw.network_explorer(**SMALL),
+    "layer_viewer": lambda: bw.layer_viewer(
+        bnteach.run(np.random.default_rng(0).standard_normal((32, 6)), 20, rng=1), layer=5),
+    "variance_explorer": lambda: bw.variance_explorer(n=4, width=64, depth=3, runs=2),
+    "tree_explorer": lambda: bw.tree_explorer(n=8, m=2, layer=20),
+}
+
+
+def _png_size(png: bytes):
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_each_update_sends_one_png_of_a_fixed_size(name, monkeypatch, callback_errors):
+    """In a kernel, every update displays exactly one image/png, rendered once at the
+    figure's own size (no tight bounding box), and no pyplot figure is left behind."""
+    shown, renders = [], []
+    monkeypatch.setattr(bw._explore, "get_ipython", lambda: object())   # as in a kernel
+    monkeypatch.setattr(bw._explore, "display", lambda data, raw: shown.append(data))
+    real_render = bw._explore.render
+    monkeypatch.setattr(bw._explore, "render", lambda view: renders.append(1) or real_render(view))
+    w = EXPLORERS[name]()
+    size = tuple(round(v * bw._explore.DPI) for v in w.figure.get_size_inches())
+    for control in [c for c in w.children if isinstance(c, ipywidgets.ValueWidget)]:
+        for value in extremes(control)[:1]:
+            before = len(shown)
+            control.value = value
+            assert len(shown) == before + 1 and len(renders) == len(shown)
+            (data,) = shown[-1:]
+            assert set(data) == {"image/png"} and data["image/png"] == w.png
+            assert _png_size(w.png) == size
+    assert w.images == len(shown) > 1
+    assert plt.get_fignums() == [] and not callback_errors()
+
+
+def _overlaps(boxes):
+    boxes = sorted(boxes, key=lambda b: b.y0)
+    return [(a, b) for a, b in zip(boxes, boxes[1:]) if b.y0 < a.y1]
+
+
+@pytest.mark.parametrize("scaling, depth", [("2α/d", 50), ("He: 2/d", 50), ("He: 2/d", 100),
+                                            ("1.05 × 2α/d", 100), ("2α/d", 3)])
+def test_variance_log_axis_labels_are_readable(scaling, depth):
+    """The log-y axis labels a few ticks in plain numbers, and no two labels overlap."""
+    w = bw.variance_explorer(n=16, width=256, depth=depth, scaling=scaling, runs=5)
+    ax = w.figure.axes[0]
+    renderer = w.figure.canvas.get_renderer()
+    labels = [t for t in ax.yaxis.get_ticklabels(which="both")
+              if t.get_visible() and t.get_text() and ax.get_ylim()[0] <= t.get_position()[1]
+              <= ax.get_ylim()[1]]
+    assert len(labels) >= 2, [t.get_text() for t in labels]
+    assert not any("times" in t.get_text() or "^" in t.get_text() for t in labels)
+    assert not _overlaps([t.get_window_extent(renderer) for t in labels])
+
+
+def _pixels(fig):
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+DRIVES = {
+    "network_explorer": [("batch n (samples)", 12), ("log scale (y)", True), ("plot", "soft rank"),
+                         ("width d (neurons)", 4), ("batch n (samples)", 3),
+                         ("recentering (RC)", True)],
+    "layer_viewer": [("layer (depth)", 0), ("layer (depth)", 17)],
+    "variance_explorer": [("depth (layers)", 60), ("weight variance", "He: 2/d"),
+                          ("batch n (samples)", 20)],
+    "tree_explorer": [("layer (depth)", 300), ("small group m (samples)", 3),
+                      ("layer (depth)", 5)],
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_redrawing_only_what_changed_shows_what_a_full_draw_shows(name, callback_errors):
+    """After every update the image (the kept background plus the redrawn artists) is the
+    figure a full draw gives: nothing stale from an earlier view (ticks, titles, maps)."""
+    w = EXPLORERS[name]()
+    by_label = {c.description: c for c in w.children if hasattr(c, "description")}
+    for label, value in DRIVES[name]:
+        by_label[label].value = value
+        shown = _pixels(w.figure)
+        for artist in w._view.dynamic:
+            artist.set_animated(False)
+        with bnteach.plotting.style():
+            w.figure.canvas.draw()
+        full = _pixels(w.figure)
+        differ = np.any(shown != full, axis=-1).mean()
+        assert differ < 0.005, f"{label} = {value!r}: {differ:.1%} of the pixels differ"
+    assert not callback_errors()

@@ -7,7 +7,8 @@ cell is one line: :func:`network_explorer` and :func:`layer_viewer`
 helper (:mod:`bnteach.widgets._explore`).
 Controls are labelled with their units; controls that start a simulation use
 ``continuous_update=False`` (the simulation runs when the slider is released);
-every update draws exactly one figure; simulations are cached per
+every update shows exactly one image (each explorer keeps one figure of fixed
+size, updates it in place and renders it once to PNG); simulations are cached per
 (configuration, seed), so a control that only changes the view (which metric,
 log scale) does not simulate again; and the ``seed`` control makes every view
 reproducible. Only core ipywidgets are used (no ipympl), so the explorers work

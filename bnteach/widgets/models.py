@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from bnteach import batches, meanfield, metrics, plotting, simulate, theory, tree
@@ -83,26 +82,92 @@ def variance_explorer(*, n: int = 16, width: int = 256, depth: int = 50,
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
     runs = _validation.check_int(runs, "runs", low=1, high=20)
 
-    def draw(n, width, depth, scaling, seed):
+    view = _VarianceView(runs)
+    return _explore.explorer(view, n=_explore.slider(n, 3, 32, "batch n (samples)"),
+                     width=_explore.steps(VARIANCE_WIDTHS, width, "width d (neurons)"),
+                     depth=_explore.slider(depth, 1, 100, "depth (layers)"),
+                     scaling=_explore.menu(SCALINGS, scaling, "weight variance"),
+                     seed=_explore.seed_box(seed))
+
+
+class _VarianceView(_explore.View):
+    """The cluster's and the outlier's raw norms against depth, log y, with a 10-90 % band."""
+
+    LABELS = ("cluster (mean norm)", "outlier / (n − 1)")
+
+    def __init__(self, runs: int):
+        self.runs = runs
+        with plotting.style():
+            self.figure = _explore.new_figure(8, 3.6)
+            self.ax = self.figure.subplots()
+            self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
+            plotting.plot_depth({label: [1.0, 1.0] for label in self.LABELS}, ax=self.ax,
+                                ylabel="raw norm", logy=True)
+            self.lines = self.ax.get_lines()
+            self.ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
+        self.dynamic = [self.ax]
+
+    def update(self, n, width, depth, scaling, seed):
+        runs = self.runs
         norms = _raw_norms(n, width, depth, scaling, seed, runs)   # (runs, depth + 1, n)
         cluster = norms[:, :, :-1].mean(axis=2)
         outlier = norms[:, :, -1] / (n - 1)
-        fig, ax = plt.subplots(figsize=(8, 3.6), layout="none")
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)
-        plotting.plot_depth({"cluster (mean norm)": cluster, "outlier / (n − 1)": outlier},
-                            ax=ax, ylabel="raw norm", logy=True)
-        ax.axhline(1.0, color="0.3", linewidth=1, linestyle=":", marker="")
-        ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
+        layers = np.arange(depth + 1)
+        for band in list(self.ax.collections):
+            band.remove()
+        shown = [np.ones(1)]
+        for line, y in zip(self.lines, (cluster, outlier)):
+            line.set_data(layers, y.mean(axis=0))
+            line.set_markevery(max(1, (depth + 1) // 10))
+            shown.append(y.mean(axis=0))
+            if runs > 1:
+                lo, hi = np.percentile(y, [10, 90], axis=0)
+                self.ax.fill_between(layers, lo, hi, color=line.get_color(), alpha=0.2,
+                                     linewidth=0)
+                shown += [lo, hi]
+        self._log_limits(np.concatenate(shown))
+        self.ax.set_xlim(-0.02 * depth - 0.5, 1.02 * depth + 0.5)
+        self.ax.set_title(f"n = {n}, width {width}, variance {scaling}, {runs} runs")
         return (f"RC+ReLU, width {width}, batch {n}, weight variance {scaling} "
                 f"(alpha = {theory.alpha(n):.4f}): after {depth} layers the cluster's norm is "
                 f"{cluster[:, -1].mean():.3g} and the outlier's {outlier[:, -1].mean():.3g} "
                 f"times n - 1 (mean of {runs} runs; both start at 1).")
 
-    return _explore.explorer(draw, n=_explore.slider(n, 3, 32, "batch n (samples)"),
-                     width=_explore.steps(VARIANCE_WIDTHS, width, "width d (neurons)"),
-                     depth=_explore.slider(depth, 1, 100, "depth (layers)"),
-                     scaling=_explore.menu(SCALINGS, scaling, "weight variance"),
-                     seed=_explore.seed_box(seed))
+    def _log_limits(self, values):
+        """Limits around the positive values, a twentieth of their range in log space."""
+        values = values[values > 0]
+        low, high = values.min(), values.max()
+        pad = (high / low) ** 0.05 if high > 1.1 * low else 1.05
+        self.ax.set_ylim(low / pad, high * pad)
+        _explore.readable_log_ticks(self.ax)
+
+
+class _TreeView(_explore.View):
+    """Left: the branching diagram up to the layer; right: the cosines at that layer."""
+
+    def __init__(self, n: int):
+        self.n = n
+        with plotting.style():
+            self.figure, (self.left, right) = _explore.two_panels(1.4, 1)
+            self.cosines = _explore.Cosines(right, n)
+        self.dynamic = [self.left, *self.cosines.artists]
+
+    def update(self, m, fresh, seed, layer):
+        n = self.n
+        traj = _split_run(n, m, fresh, seed)
+        shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
+        history = [_groups(n, m, fresh, seed, int(i)) for i in shown]
+        for artist in list(self.left.collections):
+            artist.remove()
+        self.left.ignore_existing_data_limits = True          # limits from the new diagram
+        plotting.plot_branching(history, layers=shown, ax=self.left)
+        self.left.set_xlim(-0.02 * layer - 0.5, 1.02 * layer + 0.5)
+        self.left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
+        if self.cosines.show(traj.grams[layer], layer):
+            self.invalidate()
+        sizes = sorted((len(g) for g in history[-1]), reverse=True)
+        return (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
+                f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(traj, layer))
 
 
 TREE_FRESH = [4, 8, 16, 32, 62]
@@ -111,10 +176,14 @@ TREE_DEPTH = 400
 
 @functools.lru_cache(maxsize=64)
 def _split_run(n: int, m: int, fresh: int, seed: int):
-    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram), and
-    the groups at every layer, so that moving the layer slider computes nothing."""
-    traj = meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
-    return traj, tree.branching_history(traj.grams)
+    """The wide RC+ReLU map for TREE_DEPTH layers from a split tree (tree.split_gram)."""
+    return meanfield.run(tree.split_gram(n, m, noise=1e-4, fresh=fresh, rng=seed), TREE_DEPTH)
+
+
+@functools.lru_cache(maxsize=4096)
+def _groups(n: int, m: int, fresh: int, seed: int, layer: int):
+    """The groups at one layer, computed when a view first shows that layer."""
+    return tree.groups(_split_run(n, m, fresh, seed).grams[layer])
 
 
 def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
@@ -156,20 +225,8 @@ def tree_explorer(*, n: int = 16, m: int = 4, fresh: int = 16, seed: int = 0,
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)
     _validation.check_int(layer, "layer", low=0, high=TREE_DEPTH)
 
-    def draw(m, fresh, seed, layer):
-        traj, groups = _split_run(n, m, fresh, seed)
-        shown = np.unique(np.linspace(0, layer, min(layer, 40) + 1).round().astype(int))
-        history = [groups[i] for i in shown]
-        fig, (left, right) = _explore.two_panels(1.4, 1)
-        plotting.plot_branching(history, layers=shown, ax=left)
-        left.set_title(f"groups with cosine > 0.45, split {m} + {n - m}")
-        plotting.plot_cosines(metrics.cosines(traj.grams[layer]), ax=right,
-                              title=f"cosines at layer {layer}")
-        sizes = sorted((len(g) for g in history[-1]), reverse=True)
-        return (f"split tree {m} + {n - m}, spread in {fresh} fresh directions, seed {seed}: "
-                f"{len(sizes)} group(s) of sizes {sizes}; " + metrics.describe(traj, layer))
-
-    return _explore.explorer(draw, m=_explore.slider(m, 1, n // 2, "small group m (samples)"),
+    view = _TreeView(n)
+    return _explore.explorer(view, m=_explore.slider(m, 1, n // 2, "small group m (samples)"),
                      fresh=_explore.steps(TREE_FRESH, fresh, "fresh directions (spread)"),
                      seed=_explore.seed_box(seed),
                      layer=_explore.slider(layer, 0, TREE_DEPTH, "layer (depth)"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from bnteach import batches, metrics, plotting, simulate
@@ -62,14 +61,64 @@ def _curve(width, n, depth, components, seed, inputs, metric):
     return metrics.per_layer(METRICS[metric][0], traj.grams, errors="nan")
 
 
-def _show_dead_batch(config, err) -> str:
-    """The update when the run stopped (the whole batch became zero): one figure, one line."""
+def _dead_batch_summary(config, err) -> str:
+    """The summary when the run stopped (the whole batch became zero)."""
     width, n, depth, components, seed, _ = config
-    _, ax = plt.subplots(figsize=(10, 3.6))
-    _explore.say(ax, "every sample became zero:\nnothing to show (try a wider network, RC "
-                 "or another seed)")
     return (f"{metrics.format_components(components)}, width {width}, batch {n}, seed "
             f"{seed}: no trajectory to show. {err}")
+
+
+class _NetworkView(_explore.View):
+    """Left: a metric against depth (one curve); right: the last layer's cosines."""
+
+    def __init__(self, n: int):
+        with plotting.style():
+            self.figure, (self.left, right) = _explore.two_panels(1.4, 1)
+            plotting.plot_depth({" ": [0.0, 1.0]}, ax=self.left)
+            (self.line,) = self.left.get_lines()
+            self.line.set_markevery(None)
+            self.cosines = _explore.Cosines(right, n)
+            self.note = self.figure.text(0.5, 0.5, "", ha="center", va="center")
+        self.dynamic = [self.left, *self.cosines.artists, self.note]
+        self.logy = False
+
+    def update(self, width, n, depth, rc, rs, nonlinearity, inputs, metric, logy, seed):
+        config = (width, n, depth, _components(rc, rs, nonlinearity), seed, inputs)
+        try:
+            traj = _simulate(*config)
+        except ValueError as err:   # at tiny width, ReLU can switch off every sample
+            self._show_axes(False)
+            return _dead_batch_summary(config, err)
+        self._show_axes(True)
+        curve = _curve(*config, metric)
+        layers = np.arange(depth + 1)
+        self.line.set_data(layers, curve)
+        self.line.set_markevery(max(1, (depth + 1) // 10))   # markers mark, not every point
+        self.left.get_legend().get_texts()[0].set_text(
+            metrics.format_components(traj.config.components))
+        self.left.set_ylabel(metric)
+        logy = bool(logy and np.nanmax(curve) > 0)           # zeros are masked
+        if logy != self.logy:
+            self.logy = logy
+            if logy:
+                self.left.set_yscale("log", nonpositive="mask")
+            else:
+                self.left.set_yscale("linear")
+        self.left.relim()
+        self.left.autoscale_view()
+        if logy:
+            _explore.readable_log_ticks(self.left)
+        if self.cosines.show(traj.grams[-1], depth):
+            self.invalidate()
+        return metrics.describe(traj)
+
+    def _show_axes(self, shown: bool):
+        if shown != self.figure.axes[1].get_visible():
+            self.invalidate()
+        for ax in self.figure.axes:
+            ax.set_visible(shown)
+        self.note.set_text("" if shown else "every sample became zero:\nnothing to show (try a "
+                           "wider network, RC or another seed)")
 
 
 def _components(rc, rs, nonlinearity):
@@ -119,22 +168,8 @@ def network_explorer(*, width: int = 32, n: int = 4, depth: int = 50,
     _validation.check_choice(inputs, "inputs", INPUTS)
     _validation.check_int(seed, "seed", low=0, high=MAX_SEED)   # the seed box would clamp it
 
-    def draw(width, n, depth, rc, rs, nonlinearity, inputs, metric, logy, seed):
-        config = (width, n, depth, _components(rc, rs, nonlinearity), seed, inputs)
-        try:
-            traj = _simulate(*config)
-        except ValueError as err:   # at tiny width, ReLU can switch off every sample
-            return _show_dead_batch(config, err)
-        curve = _curve(*config, metric)
-        fig, (left, right) = _explore.two_panels(1.4, 1)
-        label = metrics.format_components(traj.config.components)
-        plotting.plot_depth({label: curve}, ax=left, ylabel=metric,
-                            logy=logy and np.nanmax(curve) > 0)  # zeros are masked
-        _explore.cosines_or_say(traj.grams[-1], right, depth)
-        return metrics.describe(traj)
-
     return _explore.explorer(
-        draw,
+        _NetworkView(n),
         width=_explore.steps(WIDTHS, width, "width d (neurons)"),
         n=_explore.slider(n, 2, 32, "batch n (samples)"),
         depth=_explore.slider(depth, 1, 500, "depth (layers)"),
@@ -181,23 +216,36 @@ def layer_viewer(traj, *, layer: int | None = None) -> widgets.interactive:
     except ValueError:                                # undefined at every layer
         stats = np.full((depth + 1, 4), np.nan)
 
-    def draw(layer):
-        fig, (left, right) = _explore.two_panels(1, 1.3)
-        _explore.cosines_or_say(grams[layer], left, layer)
-        plotting.plot_depth({"norm ratio (largest / rest)": stats[:, 3]}, ax=right,
-                            ylabel="norm ratio")
-        twin = right.twinx()
-        plotting.plot_depth({"max |cos| largest vs rest": stats[:, 1]}, ax=twin,
-                            ylabel="max |cosine|", color=plotting.PALETTE[1],
-                            linestyle="--", marker="s")
-        twin.set_ylim(0, 1)
-        twin.grid(False)
-        right.legend(loc="lower right")
-        twin.legend(loc="center right")
-        right.axvline(layer, color="0.4", linewidth=1, linestyle=":", marker="")
-        return metrics.describe(traj, layer)
-
+    view = _LayerView(traj, stats)
     # Only the view changes (nothing is simulated), so this slider updates while it moves.
-    return _explore.explorer(draw, layer=widgets.IntSlider(
+    return _explore.explorer(view, layer=widgets.IntSlider(
         value=layer, min=0, max=depth, description="layer (depth)", style=_explore.WIDE,
         layout=widgets.Layout(width="60%")))
+
+
+class _LayerView(_explore.View):
+    """Left: the cosines at the layer; right: the largest sample against depth, layer marked."""
+
+    def __init__(self, traj, stats):
+        self.traj = traj
+        with plotting.style():
+            self.figure, (left, right) = _explore.two_panels(1, 1.3)
+            self.cosines = _explore.Cosines(left, traj.config.n)
+            plotting.plot_depth({"norm ratio (largest / rest)": stats[:, 3]}, ax=right,
+                                ylabel="norm ratio")
+            twin = right.twinx()
+            plotting.plot_depth({"max |cos| largest vs rest": stats[:, 1]}, ax=twin,
+                                ylabel="max |cosine|", color=plotting.PALETTE[1],
+                                linestyle="--", marker="s")
+            twin.set_ylim(0, 1)
+            twin.grid(False)
+            right.legend(loc="lower right")
+            twin.legend(loc="center right")
+            self.mark = right.axvline(0, color="0.4", linewidth=1, linestyle=":", marker="")
+        self.dynamic = [*self.cosines.artists, self.mark]
+
+    def update(self, layer):
+        if self.cosines.show(self.traj.grams[layer], layer):
+            self.invalidate()
+        self.mark.set_xdata([layer, layer])
+        return metrics.describe(self.traj, layer)
