@@ -300,10 +300,10 @@ def plot_branching(history, *, layers=None, ax=None, key: bool = True, **kwargs)
                 for a, prev in enumerate(history[t - 1])
                 for b, group in enumerate(history[t]) if set(prev) & set(group)]
     ax.add_collection(LineCollection(segments, linewidths=1.2, **kwargs))   # one artist: fast
-    for t, p in enumerate(history):
-        sizes = np.array([len(g) for g in p])
-        ax.scatter(np.full(len(p), layers[t]), centers[t], s=_dot_area(sizes, n),
-                   color=kwargs["color"], zorder=3)
+    dots = np.array([(layers[t], centers[t][k], len(g))                  # one scatter: fast
+                     for t, p in enumerate(history) for k, g in enumerate(p)], dtype=float)
+    ax.scatter(dots[:, 0], dots[:, 1], s=_dot_area(dots[:, 2], n), color=kwargs["color"],
+               zorder=3)
     ax.set(xlabel="depth (layer)", ylabel="sample (grouped)", ylim=(n - 0.5, -0.5))
     ax.set_yticks(np.arange(n) if n <= 32 else [])
     ax.set_yticklabels([str(i) for i in order] if n <= 32 else [], fontsize="x-small")

@@ -149,6 +149,7 @@ class _TreeView(_explore.View):
         self.n = n
         with plotting.style():
             self.figure, (self.left, right) = _explore.two_panels(1.4, 1)
+            self.figure.subplots_adjust(wspace=0.5)      # room for the group-size key
             self.cosines = _explore.Cosines(right, n)
         self.dynamic = [self.left, *self.cosines.artists]
 
