@@ -51,6 +51,14 @@ class _LogLabels(ticker.Formatter):
         return _plain(x)
 
 
+#: Below this many decades a log axis is nearly linear: ticks at round numbers instead.
+NARROW = 0.7
+
+
+class _Narrow(ticker.MaxNLocator):
+    """Evenly spaced round numbers on a log axis spanning less than :data:`NARROW` decades."""
+
+
 def readable_log(ax, axis: str = "both") -> Axes:
     """Give an axis's log scales tick labels that do not overlap (0.2, 0.5, 1, 2, 5, ...).
 
@@ -67,6 +75,9 @@ def readable_log(ax, axis: str = "both") -> Axes:
         The same axes. Numbers from 0.001 to 9999 are written plainly, others as
         powers of ten; minor ticks are labelled only on axes spanning two decades
         or less, at 2 and 5 times a power of ten (every minor tick within one decade).
+        An axis whose limits span less than 0.7 decades (nearly linear) gets about five
+        evenly spaced round numbers instead (0.5, 0.75, 1, 1.25); call it again once
+        the limits change.
 
     Examples
     --------
@@ -86,7 +97,17 @@ def readable_log(ax, axis: str = "both") -> Axes:
                         f"{type(ax).__name__}.")
     for name in ("x", "y") if axis == "both" else (axis,):
         which = getattr(ax, f"{name}axis")
-        if which.get_scale() == "log":
-            which.set_major_formatter(_LogLabels(minor=False))
-            which.set_minor_formatter(_LogLabels(minor=True))
+        if which.get_scale() != "log":
+            continue
+        lo, hi = sorted(which.get_view_interval())
+        if 0 < lo and np.log10(hi / lo) < NARROW:      # nearly linear: round numbers
+            which.set_major_locator(_Narrow(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+            which.set_major_formatter(ticker.FuncFormatter(
+                lambda v, _: _plain(v) if v > 0 else ""))
+            which.set_minor_formatter(ticker.NullFormatter())
+            continue
+        if isinstance(which.get_major_locator(), _Narrow):   # set by an earlier call
+            which.set_major_locator(ticker.LogLocator())
+        which.set_major_formatter(_LogLabels(minor=False))
+        which.set_minor_formatter(_LogLabels(minor=True))
     return ax

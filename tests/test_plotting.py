@@ -210,6 +210,21 @@ def test_readable_log_labels_only_powers_of_ten_on_long_axes():
     assert all(t.startswith("$10^{") for t in _tick_texts(ax, "y", minor=False))
 
 
+def test_readable_log_uses_round_numbers_on_a_nearly_linear_axis_and_follows_new_limits():
+    # The variance explorer's raw norms, 0.45..1.6: powers of ten would leave one label (1).
+    fig, ax = plt.subplots()
+    ax.semilogy([0, 50], [0.45, 1.6])
+    ax.set_ylim(0.45, 1.6)
+    plotting.readable_log(ax, "y")
+    assert _tick_texts(ax, "y", minor=False) == ["0.5", "0.75", "1", "1.25", "1.5"]
+    assert _tick_texts(ax, "y", minor=True) == []
+    ax.set_ylim(1e-3, 10)                    # the limits change: call it again
+    plotting.readable_log(ax, "y")
+    assert all(t.startswith("$10^{") or t in {"0.001", "0.01", "0.1", "1", "10"}
+               for t in _tick_texts(ax, "y", minor=False))
+    plt.close(fig)
+
+
 def test_readable_log_validates():
     with pytest.raises(ValueError, match="'axis' parameter of readable_log"):
         plotting.readable_log(plt.subplots()[1], axis="z")

@@ -20,7 +20,6 @@ import matplotlib.image
 import numpy as np
 from IPython import get_ipython
 from IPython.display import display
-from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -48,24 +47,6 @@ def two_panels(left: float, right: float):
     axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [left, right]})
     fig.subplots_adjust(left=0.08, right=0.95, bottom=0.15, top=0.9, wspace=0.3)
     return fig, axes
-
-
-def readable_log_ticks(ax) -> None:
-    """Label a log y axis in plain numbers, at ticks far enough apart never to overlap.
-
-    Below 0.7 decades, where a log axis is nearly linear, about five evenly spaced
-    round numbers; then 1, 2 and 5 x 10^k up to three decades, powers of 10 beyond.
-    Minor ticks unlabelled. Call it once the limits are final.
-    """
-    low, high = ax.get_ylim()
-    decades = np.log10(high / low)
-    if decades < 0.7:
-        major = ticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
-    else:
-        major = ticker.LogLocator(subs=(1.0, 2.0, 5.0) if decades < 3 else (1.0,))
-    ax.yaxis.set_major_locator(major)
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
 
 
 def png(fig: Figure) -> bytes:

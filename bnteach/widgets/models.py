@@ -139,7 +139,7 @@ class _VarianceView(_explore.View):
         low, high = values.min(), values.max()
         pad = (high / low) ** 0.05 if high > 1.1 * low else 1.05
         self.ax.set_ylim(low / pad, high * pad)
-        _explore.readable_log_ticks(self.ax)
+        plotting.readable_log(self.ax, "y")
 
 
 class _TreeView(_explore.View):

@@ -107,7 +107,7 @@ class _NetworkView(_explore.View):
         self.left.relim()
         self.left.autoscale_view()
         if logy:
-            _explore.readable_log_ticks(self.left)
+            plotting.readable_log(self.left, "y")
         if self.cosines.show(traj.grams[-1], depth):
             self.invalidate()
         return metrics.describe(traj)
