@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
+from bench_simulate import best_of    # benchmarks/ is on sys.path when run as a script
 from bnteach import batches, simulate
 
 
@@ -63,15 +63,6 @@ def plain_many(X0, depth, rngs, components=("rc", "relu"), weight_var=2.0):
     return grams
 
 
-def best(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--width", type=int, default=64)
@@ -94,13 +85,13 @@ def main(argv=None):
         assert np.allclose(check, simulate.run(X0, 5, components=components, rng=1).grams)
         t = {k: [] for k in ("plain", "run", "plain_many", "many")}
         for _ in range(args.repeats):
-            t["plain"].append(best(lambda: plain_run(X0, depth, np.random.default_rng(1),
+            t["plain"].append(best_of(lambda: plain_run(X0, depth, np.random.default_rng(1),
                                                      components), 1))
-            t["run"].append(best(lambda: simulate.run(X0, depth, components=components,
+            t["run"].append(best_of(lambda: simulate.run(X0, depth, components=components,
                                                       rng=1), 1))
-            t["plain_many"].append(best(lambda: plain_many(
+            t["plain_many"].append(best_of(lambda: plain_many(
                 X0, depth, [np.random.default_rng(s) for s in range(S)], components), 1))
-            t["many"].append(best(lambda: simulate.run_many(X0, depth, components=components,
+            t["many"].append(best_of(lambda: simulate.run_many(X0, depth, components=components,
                                                             seeds=range(S)), 1))
         us = {k: 1e6 * min(v) / depth for k, v in t.items()}
         print(f"{'+'.join(components):<14}{us['plain']:>11.1f}{us['run']:>8.1f}"
