@@ -472,6 +472,11 @@ OUTLIER_WRONG = {
                     r"divide by the mean norm of the OTHER samples"),
     "rms of others": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / np.sqrt(
         np.mean(np.delete(_norms(G), np.argmax(_norms(G))) ** 2))), r"not their rms"),
+    "inverted": (lambda G: (int(np.argmax(_norms(G))), np.delete(_norms(G), np.argmax(
+        _norms(G))).mean() / _norms(G).max()), r"you divided the others' mean norm by the outlier's"),
+    "median": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / np.median(np.delete(
+        _norms(G), np.argmax(_norms(G))))), r"not their median"),
+    "float index": (lambda G: (2.5, 1.0), r"the first entry should be the outlier's index"),
     "one number": (lambda G: 3.0, r"return a pair \(index, norm_ratio\)"),
     "None": (lambda G: None, r"returned None"),
 }
@@ -547,8 +552,17 @@ def _tree_gram_zero_diagonal(cosines):
     return G
 
 
+def _tree_gram_by_difference(cosines):
+    n = 2 ** len(cosines)
+    return np.array([[1.0 if i == j else cosines[abs(i - j).bit_length() - 1] for j in range(n)]
+                     for i in range(n)])
+
+
 TREE_WRONG = {
     "reversed levels": (_tree_gram_reversed, r"your levels are in reverse order"),
+    "cosines[lca]": (lambda c: _tree_gram_level_index(c), r"raised IndexError"),
+    "cosines[lca % k]": (lambda c: _tree_gram_level_mod(c), r"wrapped around with % k"),
+    "level from |i - j|": (_tree_gram_by_difference, r"neighbours in numbering are not always"),
     "zero diagonal": (_tree_gram_zero_diagonal, r"the diagonal should be 1"),
     "wrong size": (lambda c: np.eye(len(c) + 2), r"should have shape \(2, 2\)"),
     "list": (lambda c: tree_gram(c).tolist(), r"return a numpy array"),

@@ -112,8 +112,8 @@ def answer_cell(stub: str, solution: str, name: str, where: str,
     """The source of otter's answer cell: the stub, with the solution between markers.
 
     The ``def`` line(s) and the hint comments stay outside the markers; the stub's
-    ``raise NotImplementedError(...)`` becomes otter's prompt (kept in the student's
-    copy only), the solution file's body the solution (kept in the autograder's only).
+    body (a scaffold's lines with ``...`` to fill in, and its ``raise
+    NotImplementedError(...)``) becomes otter's prompt (kept in the student's copy only), the solution file's body the solution (kept in the autograder's only).
     Parameters that the solution adds to the stub's signature (with defaults) are bound
     to their defaults at the top of the solution block.
     """
@@ -122,8 +122,11 @@ def answer_cell(stub: str, solution: str, name: str, where: str,
     raise_stmt = stub_def.body[-1]
     if not isinstance(raise_stmt, ast.Raise):
         raise ValueError(f"{where}: the stub must end with raise NotImplementedError(...)")
-    head = stub_lines[:raise_stmt.lineno - 1]                     # def line(s) and hints
-    prompt = stub_lines[raise_stmt.lineno - 1:raise_stmt.end_lineno]
+    # def line(s) and hint comments; a scaffold's lines (code with `...` to fill in) go
+    # with the raise into the prompt, so that the autograder's copy runs only the solution
+    first = stub_def.body[0].lineno
+    head = stub_lines[:first - 1]
+    prompt = stub_lines[first - 1:raise_stmt.end_lineno]
     indent = re.match(r"\s*", prompt[0]).group(0)
     if any('"""' in line for line in prompt) or any(s.strip() for s in
                                                       stub_lines[raise_stmt.end_lineno:]):

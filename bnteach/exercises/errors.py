@@ -90,6 +90,9 @@ LIKELY_CAUSES = [
     ("ValueError", r"could not be broadcast|broadcast input array",
      "two arrays whose shapes do not line up. Did you keep the dimensions when taking the "
      "mean or the sum (keepdims=True), so that a (d, 1) column broadcasts along each row?"),
+    ("ValueError", r"not have enough dimensions",
+     "a matrix product (@) with a number: use * to multiply by a number, and @ only between "
+     "two arrays."),
     ("ValueError", r"matmul|aligned|core dimension",
      "a matrix product (@) whose inner sizes differ: a (p, q) matrix times a (q, r) one. "
      "Check the order of the factors and whether one of them needs a transpose (.T)."),
@@ -106,6 +109,12 @@ LIKELY_CAUSES = [
     ("TypeError", r"not callable",
      "a call on something that is not a function (e.g. an array or a number followed by "
      "parentheses; multiplication needs *)."),
+    ("TypeError", r"unexpected keyword argument",
+     "a keyword that the function does not have: check the spelling of the argument names "
+     "in its documentation (help(...), or ? after its name in Jupyter)."),
+    ("TypeError", r"cannot be interpreted as an integer",
+     "a float where an integer is needed (a size, a range, an index): n / 2 and 2 ** k / 1 are "
+     "floats; use // or int(...)."),
     ("TypeError", r"positional argument|keyword argument|takes \d+",
      "a function called with the wrong number of arguments: check the `def` line against "
      "the exercise (the names and the number of inputs)."),

@@ -231,6 +231,8 @@ def call(fn, *args, cause=None):
         if "ellipsis" in str(err).lower():       # a scaffold's `...` not filled in yet: pending
             raise NotImplementedError from None
         raise AssertionError(explain(err, fn, args, cause(err) if cause else None)) from None
+    if out is Ellipsis:                          # `return ...` of a scaffold: not written yet
+        raise NotImplementedError
     _last.update(fn=fn, args=args, out=out)
     for a, c in zip(args, copies):
         assert not isinstance(a, np.ndarray) or np.array_equal(a, c), (

@@ -85,6 +85,9 @@ def check_rescale(rescale) -> str:
              "its own: np.mean(..., axis=1, keepdims=True)."),
         ]
         reject_known_mistakes(out, variants)
+        assert out.dtype != np.float32 or not np.allclose(out, expected, rtol=1e-5), (
+            "your result is right to about 7 digits but it is float32: keep numpy's float64 "
+            "(drop the .astype(np.float32) or dtype=np.float32).")
         ratio = out / expected
         if np.allclose(ratio, ratio[:, :1], rtol=1e-9) and np.allclose(ratio, 1, rtol=1e-2):
             raise AssertionError(
@@ -94,8 +97,9 @@ def check_rescale(rescale) -> str:
                 f"leave it out, so that each row has mean square exactly 1.")
         ms = np.mean(out ** 2, axis=1)
         raise AssertionError(f"every row of the output should have mean square 1; for Z of shape "
-                             f"{Z.shape} the rows' mean squares are {np.round(ms, 6).tolist()}. "
-                             f"Check which axis you average over, and what you divide by.")
+                             f"{Z.shape} the rows' mean squares are {np.round(ms, 4).tolist()} "
+                             f"(up to {np.max(np.abs(ms - 1)):.1e} away from 1). Check which "
+                             f"axis you average over, and what you divide by.")
     return "every neuron (row) now has mean square 1 over the batch."
 
 
