@@ -199,12 +199,12 @@ def called(fn, args) -> str:
     'rescale(Z) with Z = an array of shape (4, 4)'
     """
     name = getattr(fn, "__name__", "your function")
+    name = "your lambda" if name == "<lambda>" else name
     try:
-        params = list(inspect.signature(fn).parameters)
+        params = [p.name for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         params = []
-    if len(params) < len(args) or name == "<lambda>":
-        params = [f"arg{i + 1}" for i in range(len(args))] if name == "<lambda>" else params
     names = (params + [f"arg{i + 1}" for i in range(len(params), len(args))])[:len(args)]
     given = ", ".join(f"{p} = {describe(a)}" for p, a in zip(names, args))
     return f"{name}({', '.join(names)})" + (f" with {given}" if given else "")

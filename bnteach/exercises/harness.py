@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,10 +102,12 @@ def exercise(name: str, number: str, title: str, lesson: str, function: str | No
     Returns
     -------
     callable
-        A decorator. It turns the body into the checker ``check_<name>(fn) -> bool``:
-        True and a "passed" line on success, False and a "pending" line while ``fn``
-        raises ``NotImplementedError``, ``AssertionError("Exercise <number>: <hint>")``
-        on failure; the state is recorded for :func:`summary`.
+        A decorator. It turns the body into the checker ``check_<name>(fn) -> Result``:
+        a true :class:`Result` and a "passed" line on success, a false one and a
+        "pending" line while ``fn`` raises ``NotImplementedError`` (or meets a
+        scaffold's ``...``), ``CheckFailed("Exercise <number>: <hint>")`` (an
+        ``AssertionError``) on failure, whatever exception caused it; the state is
+        recorded for :func:`summary`.
 
     Raises
     ------
@@ -126,7 +129,8 @@ def exercise(name: str, number: str, title: str, lesson: str, function: str | No
             _last.clear()
             hint = None
             try:
-                with np.errstate(all="ignore"):      # nan and inf are judged, not warned about
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the check judges; it shows one message
                     message = check(fn)
             except NotImplementedError:
                 _set(name, "pending")
@@ -165,8 +169,9 @@ def _unusable(err: Exception) -> str:
     what = type(err).__name__ + (f": {str(err).strip().splitlines()[0]}" if str(err).strip() else "")
     if "fn" not in _last:
         return f"the check could not run your function ({what})."
-    return (f"your function {called(_last['fn'], _last['args'])} returned {describe(_last['out'])}, which the check could not use ({what}). "
-            f"Return what the exercise asks for: see the stub's comment for its type and shape.")
+    return (f"your function {called(_last['fn'], _last['args'])} returned "
+            f"{describe(_last['out'])}, which the check could not use ({what}). Return what "
+            f"the exercise asks for: see the stub's comment for its type and shape.")
 
 
 def _global_rng_state():

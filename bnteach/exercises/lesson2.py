@@ -135,7 +135,7 @@ def check_commutation_gap(commutation_gap) -> str:
     }
     rc = layers.recenter
     for what, f in maps.items():
-        out = as_number(call(lambda A: commutation_gap(f, A), X), f"for {what}",
+        out = as_number(call(commutation_gap, f, X), f"for {what}",
                         "Take np.max(np.abs(...)) of the difference.")
         fX = f(X)
         diff = rc(fX) - f(rc(X))                   # (d, n)

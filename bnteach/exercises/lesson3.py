@@ -145,7 +145,7 @@ def check_kappa(kappa) -> str:
     """
     relu_cos = theory.relu_cosine
     for n in (2, 3, 4, 8, 16, 64):
-        out = as_number(call(lambda: kappa(n)), f"for n = {n}")
+        out = as_number(call(kappa, n), f"for n = {n}")
         expected = theory.kappa(n)
         if np.isclose(out, expected, rtol=RTOL, atol=1e-12):
             continue
