@@ -14,7 +14,8 @@ import inspect
 import re
 import textwrap
 
-__all__ = ["Result", "CheckFailed", "NotAFunction", "describe", "called", "explain", "LIKELY_CAUSES"]
+__all__ = ["Result", "CheckFailed", "NotAFunction", "describe", "called", "explain",
+           "LIKELY_CAUSES"]
 
 
 class Result:
@@ -79,7 +80,7 @@ class CheckFailed(AssertionError):
 
 
 class NotAFunction(TypeError):
-    """A checker given something that is not a function (``check_f(f(x))``); shown as the hint alone."""
+    """A checker given a value, not a function (``check_f(f(x))``); shown as the hint alone."""
 
     def _render_traceback_(self) -> list[str]:
         return ["\x1b[1;31m✗ not checked\x1b[0m", *textwrap.wrap(str(self), 92)]
@@ -236,7 +237,7 @@ def explain(err: BaseException, fn, args, cause: str | None = None) -> str:
     >>> def f(x):
     ...     return 1 / x
     >>> print(explain(ZeroDivisionError("division by zero"), f, (0,)))  # doctest: +ELLIPSIS
-    calling f(x) with x = 0 raised ZeroDivisionError: division by zero. Likely cause: a division by zero...
+    calling f(x) with x = 0 raised ZeroDivisionError: division by zero. Likely cause: ...
     """
     kind = type(err).__name__
     message = str(err).strip().splitlines()[0] if str(err).strip() else "(no message)"
