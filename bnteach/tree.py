@@ -56,7 +56,7 @@ def lca_level(i, j) -> int:
     -------
     int
         The level, from 0 (the same leaf) to k (the root of a tree of ``2**k`` leaves).
-        Exercise 5.1 of ``lessons/05_branching_tree.ipynb``.
+        Exercise 5.1 of ``lessons/05_branching_tree.ipynb`` uses it.
 
     Examples
     --------
@@ -122,7 +122,7 @@ def tree_gram(cosines) -> np.ndarray:
     -------
     ndarray of shape (n, n), n = 2**k
         Ones on the diagonal, ``cosines[lca_level(i, j) - 1]`` elsewhere.
-        Exercise 5.2 of ``lessons/05_branching_tree.ipynb``.
+        Exercise 5.1 of ``lessons/05_branching_tree.ipynb``.
 
     Raises
     ------

@@ -42,28 +42,28 @@ def test_add_exercise_inserts_the_cells_and_creates_the_solution(scratch, capsys
     nb = tool.read(path)
     ids = [c["id"] for c in nb["cells"]]
     at = ids.index(after_id)
-    assert ids[at + 1:at + 5] == ["ex4-3-task", "ex4-3-stub", "ex4-3-check", "ex4-3-solution"]
+    assert ids[at + 1:at + 5] == ["ex4-4-task", "ex4-4-stub", "ex4-4-check", "ex4-4-solution"]
     assert len(ids) == len(before["cells"]) + 4
     task, stub, check, request = nb["cells"][at + 1:at + 5]
-    assert "".join(task["source"]).startswith("### Exercise 4.3: measure the spread ratio")
+    assert "".join(task["source"]).startswith("### Exercise 4.4: measure the spread ratio")
     assert stub["metadata"] == {"tags": ["raises-exception"]}
     assert "".join(stub["source"]).startswith("def spread_ratio(G, rng):")
-    assert 'raise NotImplementedError("Exercise 4.3: measure the spread ratio")' in \
+    assert 'raise NotImplementedError("Exercise 4.4: measure the spread ratio")' in \
         "".join(stub["source"])
     assert "".join(check["source"]) == "bn.exercises.check_spread_ratio(spread_ratio)"
-    assert request == tool.request_cell("4.3", "ex4-3-solution")
+    assert request == tool.request_cell("4.4", "ex4-4-solution")
     # generated and canonical: nav changes nothing, other cells are untouched
     again = tool.clean(tool.generate(json.loads(json.dumps(nb)), LESSON,
                                      {p.name for p in scratch.glob("*.ipynb")}))
     assert again == nb
     def without_counts(cells):      # checked cells after the new ones count 2 more code cells
         return [{k: v for k, v in c.items() if k != "execution_count"} for c in cells]
-    assert without_counts(c for c in nb["cells"] if not c["id"].startswith("ex4-3-")) == \
+    assert without_counts(c for c in nb["cells"] if not c["id"].startswith("ex4-4-")) == \
         without_counts(before["cells"])
-    solution = (scratch / "solutions" / "04_ex3.py").read_text()
+    solution = (scratch / "solutions" / "04_ex4.py").read_text()
     assert "def spread_ratio(G, rng):" in solution
     assert solution.splitlines()[-1] == "bn.exercises.check_spread_ratio(spread_ratio)"
-    for what in ("bnteach/exercises/lesson4.py", '@exercise("spread_ratio", "4.3"',
+    for what in ("bnteach/exercises/lesson4.py", '@exercise("spread_ratio", "4.4"',
                  'spread_ratio = _solution("spread_ratio")', "EXAMPLE_ARGS", "CHECKS",
                  "test_spread_ratio_rejects_with_hint", "bless lessons/04_clustering.ipynb"):
         assert what in out, what
@@ -71,9 +71,9 @@ def test_add_exercise_inserts_the_cells_and_creates_the_solution(scratch, capsys
 
 def test_the_next_number_follows_the_last_exercise(scratch):
     nb = tool.read(scratch / LESSON)
-    assert add.next_number(nb, 4, scratch / "solutions") == 3
-    (scratch / "solutions" / "04_ex3.py").write_text("")          # a solution not yet in the lesson
     assert add.next_number(nb, 4, scratch / "solutions") == 4
+    (scratch / "solutions" / "04_ex4.py").write_text("")          # a solution not yet in the lesson
+    assert add.next_number(nb, 4, scratch / "solutions") == 5
 
 
 @pytest.mark.parametrize("args, message", [
@@ -93,7 +93,7 @@ def test_add_exercise_refuses_what_would_break_a_lesson(scratch, args, message):
     with pytest.raises(SystemExit, match=message):
         add.main([str(path), *[a.format(**ids) for a in args], "--title", "t"])
     assert path.read_bytes() == original
-    assert not (scratch / "solutions" / "04_ex3.py").exists()
+    assert not (scratch / "solutions" / "04_ex4.py").exists()
 
 
 def test_a_template_takes_no_exercise(scratch):
@@ -110,4 +110,4 @@ def test_add_exercise_runs_as_a_script(scratch):
                           str(path), "spread_ratio", "--after-cell-id", req, "--title", "t"],
                          capture_output=True, text=True, cwd=scratch, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("add-exercise: Exercise 4.3 (spread_ratio) inserted")
+    assert out.stdout.startswith("add-exercise: Exercise 4.4 (spread_ratio) inserted")

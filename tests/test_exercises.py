@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import bnteach as bn
-from bnteach import exercises, layers, metrics, theory, tree
+from bnteach import exercises, layers, meanfield, metrics, theory, tree
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def _solution(name):
     assert lines[-1].startswith(f"bn.exercises.check_{name}("), lines[-1]
     namespace = {"np": np, "bn": bn}
     exec(compile("\n".join(lines[:-1]), f"solutions/{lesson}_ex{k}.py", "exec"), namespace)
-    return namespace[name]
+    return namespace[exercises.EXERCISES[name].function]
 
 
 rescale = _solution("rescale")
@@ -52,8 +52,17 @@ relu_cosine = _solution("relu_cosine")
 kappa = _solution("kappa")
 find_outlier = _solution("find_outlier")
 measure_alpha = _solution("measure_alpha")
-lca_level = _solution("lca_level")
 tree_gram = _solution("tree_gram")
+wide_layer = _solution("wide_layer")
+invariance_gap = _solution("invariance")
+split_growth = _solution("split_growth")
+
+
+def _wide_layer_einsum(G, relu_cosine=theory.relu_cosine):
+    """Another correct wide layer: recentering by subtracting row and column means, einsum."""
+    C = G - G.mean(axis=0) - G.mean(axis=1, keepdims=True) + G.mean()
+    s = np.sqrt(np.einsum("ii->i", C))
+    return np.einsum("i,j,ij->ij", s, s, relu_cosine(np.clip(C / np.outer(s, s), -1, 1)))
 
 
 def _outlier_stats_pair(G):
@@ -80,15 +89,24 @@ CHECKS = {
     "find_outlier": (exercises.check_find_outlier, find_outlier, _outlier_stats_pair),
     "measure_alpha": (exercises.check_measure_alpha, measure_alpha,
                       lambda n, rng: measure_alpha(n, rng, width=2048, draws=20)),
-    "lca_level": (exercises.check_lca_level, lca_level, tree.lca_level),
     "tree_gram": (exercises.check_tree_gram, tree_gram, tree.tree_gram),
+    "wide_layer": (exercises.check_wide_layer, wide_layer,
+                   lambda G, relu_cosine=theory.relu_cosine: _wide_layer_einsum(G, relu_cosine)),
+    "invariance": (exercises.check_invariance, invariance_gap,
+                   lambda X, layer: np.max(np.abs(metrics.cosines(layer(X).T @ layer(X))
+                                                  - metrics.cosines(X.T @ X)))),
+    "split_growth": (exercises.check_split_growth, split_growth,
+                     lambda G0, m: metrics.cluster_spread(meanfield.step(G0), np.arange(len(G0) - m))
+                     / metrics.cluster_spread(G0, np.arange(len(G0) - m))),
 }
 #: One valid call of each exercise's function, for the tests below.
 EXAMPLE_ARGS = {"rescale": (np.eye(3),), "orthogonality_gap": (np.eye(3),),
                 "recenter": (np.eye(3),), "commutation_gap": (lambda X: 2 * X, np.eye(3)),
                 "relu_cosine": (np.linspace(-1, 1, 3),), "kappa": (4,),
                 "find_outlier": (np.eye(3),), "measure_alpha": (8, np.random.default_rng(0)),
-                "lca_level": (3, 4), "tree_gram": (np.array([0.9, 0.2]),)}
+                "tree_gram": (np.array([0.9, 0.2]),), "wide_layer": (np.eye(3),),
+                "invariance": (np.eye(3), lambda X: 2 * X),
+                "split_growth": (tree.split_gram(8, 2, rng=0), 2)}
 
 
 # -- every exercise -----------------------------------------------------------------------------
@@ -109,17 +127,17 @@ def test_every_exercise_has_a_checker():
 @pytest.mark.parametrize("name", CHECKS)
 def test_accepts_the_reference(name, capsys):
     check, solution, package_reference = CHECKS[name]
-    assert check(solution) is True
+    assert check(solution) == True   # noqa: E712 (a Result: True for assert and graders)
     out = capsys.readouterr().out
     assert "passed" in out and exercises.EXERCISES[name].number in out
     assert exercises.status()[name] == "passed"
-    assert check(package_reference) is True
+    assert check(package_reference)
 
 
 @pytest.mark.parametrize("name", CHECKS)
 def test_stub_is_pending_not_an_error(name, capsys):
     check = CHECKS[name][0]
-    assert check(_stub(name)) is False
+    assert check(_stub(name)) == False   # noqa: E712
     out = capsys.readouterr().out
     assert "pending" in out and "NotImplementedError" in out
     assert exercises.status()[name] == "pending"
@@ -129,8 +147,9 @@ def test_stub_is_pending_not_an_error(name, capsys):
 def test_rejects_a_non_callable(name):
     check, solution, _ = CHECKS[name]
     called = solution(*EXAMPLE_ARGS[name])        # check(f(x)) instead of check(f)
+    function = exercises.EXERCISES[name].function
     with pytest.raises(TypeError, match=rf"check_{name} takes your function itself.*"
-                                        rf"without parentheses after {name}; "
+                                        rf"without parentheses after {function}; "
                                         rf"got {type(called).__name__}\."):
         check(called)
     assert name not in exercises.status()
@@ -151,7 +170,7 @@ def test_a_local_generator_is_fine(name):
     def with_local_rng(*args):
         np.random.default_rng(0).standard_normal(3)   # explicit randomness, not global
         return solution(*args)
-    assert check(with_local_rng) is True
+    assert check(with_local_rng)
 
 
 @pytest.mark.parametrize("name", CHECKS)
@@ -253,7 +272,7 @@ def test_orthogonality_gap_rejects_with_hint(variant):
 
 
 def test_orthogonality_gap_accepts_a_zero_d_array():
-    assert exercises.check_orthogonality_gap(lambda G: np.asarray(orthogonality_gap(G))) is True
+    assert exercises.check_orthogonality_gap(lambda G: np.asarray(orthogonality_gap(G)))
 
 
 # -- recenter: wrong variants and their hints ----------------------------------------------
@@ -333,7 +352,7 @@ def test_commutation_gap_rejects_with_hint(variant):
 
 def test_commutation_gap_accepts_other_correct_forms():
     assert exercises.check_commutation_gap(
-        lambda f, X: float(np.abs(recenter(f(X)) - f(recenter(X))).max())) is True
+        lambda f, X: float(np.abs(recenter(f(X)) - f(recenter(X))).max()))
     P = layers.centering_matrix(4)                   # the checker's batches have n = 4
     assert exercises.check_commutation_gap(lambda f, X: np.max(np.abs(f(X) @ P - f(X @ P))))
 
@@ -354,6 +373,12 @@ def _theta(c):
     return np.arccos(np.clip(c, -1, 1))
 
 
+def _scalar_if(c):                                    # written for one number
+    if c > 1:
+        c = 1.0
+    return relu_cosine(c)
+
+
 RELU_COSINE_WRONG = {
     "no sin": (lambda c: (np.pi - _theta(c)) * c / np.pi, r"you left out the sin θ term"),
     "theta not pi - theta": (lambda c: (np.sin(_theta(c)) + _theta(c) * c) / np.pi,
@@ -365,7 +390,12 @@ RELU_COSINE_WRONG = {
     "degrees throughout": (lambda c: (np.sin(_theta(c)) + (180 - np.degrees(_theta(c))) * c)
                            / 180, r"do not convert to degrees"),
     "no clipping": (_unclipped, r"returns nan .*Clip first"),
-    "math module": (_with_math, r"failed on an array of cosines.*not the math module's"),
+    "math module": (_with_math, r"calling _with_math\(c\) with c = an array of shape \(11,\) "
+                                r"raised TypeError.*use np.arccos, np.sin, np.sqrt"),
+    "scalar if": (_scalar_if, r"raised ValueError: The truth value.*works on one number at a "
+                              r"time.*np.clip\(c, -1, 1\)"),
+    "step function": (lambda c: 1 - _theta(c) / np.pi, r"the cosine after a step function"),
+    "relu of c": (lambda c: np.maximum(c, 0), r"you applied the ReLU to the cosine itself"),
     "list": (lambda c: list(relu_cosine(c)), r"returned a list"),
     "None": (lambda c: None, r"returned None"),
     "something else": (lambda c: c, r"expected \[0.0, 0.038, 0.109.*got \[-1.0, -0.75"),
@@ -385,7 +415,7 @@ def test_relu_cosine_accepts_the_sqrt_form():
     def with_sqrt(c):                                 # sin(arccos c) = sqrt(1 - c²)
         c = np.clip(c, -1, 1)
         return (np.sqrt(1 - c ** 2) + (np.pi - np.arccos(c)) * c) / np.pi
-    assert exercises.check_relu_cosine(with_sqrt) is True
+    assert exercises.check_relu_cosine(with_sqrt)
 
 
 def test_relu_cosine_reference_agrees_with_monte_carlo(rng):
@@ -443,6 +473,11 @@ OUTLIER_WRONG = {
                     r"divide by the mean norm of the OTHER samples"),
     "rms of others": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / np.sqrt(
         np.mean(np.delete(_norms(G), np.argmax(_norms(G))) ** 2))), r"not their rms"),
+    "inverted": (lambda G: (int(np.argmax(_norms(G))), np.delete(_norms(G), np.argmax(
+        _norms(G))).mean() / _norms(G).max()), r"you divided the others' mean norm by the outlier's"),
+    "median": (lambda G: (int(np.argmax(_norms(G))), _norms(G).max() / np.median(np.delete(
+        _norms(G), np.argmax(_norms(G))))), r"not their median"),
+    "float index": (lambda G: (2.5, 1.0), r"the first entry should be the outlier's index"),
     "one number": (lambda G: 3.0, r"return a pair \(index, norm_ratio\)"),
     "None": (lambda G: None, r"returned None"),
 }
@@ -457,13 +492,34 @@ def test_find_outlier_rejects_with_hint(variant):
 
 # -- measure_alpha: wrong variants and their hints ------------------------------------------
 
+def _alpha_without_noise(n, rng):
+    ratios = []
+    for _ in range(10):
+        X = bn.batches.cluster_outlier(n=n, d=40, rng=rng)          # no noise: no spread
+        before, after = bn.run(X, 1, width=256, components=("rc", "relu"), rng=rng).grams
+        ratios.append(bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before))
+    return ratios
+
+
+def _alpha_ratios(n, rng):
+    return np.asarray(measure_alpha(n, rng))
+
+
 ALPHA_WRONG = {
-    "no layer": (lambda n, rng: 1.0, r"the spread did not change"),
-    "inverted": (lambda n, rng: 1 / measure_alpha(n, rng), r"you divided before by after"),
-    "angle": (lambda n, rng: np.sqrt(measure_alpha(n, rng)), r"that is the growth of the angle"),
-    "squared": (lambda n, rng: measure_alpha(n, rng) ** 2, r"you squared the ratio"),
-    "with RS": (lambda n, rng: 3.0, r"but α\(8\) = 1.2800"),
-    "array": (lambda n, rng: np.ones(3), r"return one number"),
+    "no layer": (lambda n, rng: [1.0 + 1e-3 * k for k in range(10)], r"the spread did not change"),
+    "inverted": (lambda n, rng: 1 / _alpha_ratios(n, rng), r"you divided before by after"),
+    "angle": (lambda n, rng: np.sqrt(_alpha_ratios(n, rng)), r"that is the growth of the angle"),
+    "squared": (lambda n, rng: _alpha_ratios(n, rng) ** 2, r"you squared the ratio"),
+    "far off": (lambda n, rng: _alpha_ratios(n, rng) + 1.0, r"but α\(8\) = 1.2800"),
+    "the mean": (lambda n, rng: np.mean(measure_alpha(n, rng)),
+                 r"return the growth factors of your draws, one per draw.*not their mean"),
+    "closed form": (lambda n, rng: [n ** 2 / (n ** 2 - 2 * n + 2)] * 10,
+                    r"ratios are all 1.2800 = α\(n\): a simulation's draws differ"),
+    "too few": (lambda n, rng: _alpha_ratios(n, rng)[:3], r"you returned 3 ratios"),
+    "no noise": (_alpha_without_noise, r"ZeroDivisionError.*Did you pass noise=1e-3"),
+    "too noisy": (lambda n, rng: theory.alpha(n) + np.linspace(-1, 1, 10),
+                  r"spread too much to tell"),
+    "matrix": (lambda n, rng: np.ones((3, 3)), r"not an array of shape \(3, 3\)"),
 }
 
 
@@ -482,25 +538,10 @@ def test_measure_alpha_passes_for_other_correct_simulations():
             exercises.reset_status()
             assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
                 n, np.random.default_rng([seed, n]), width=width, draws=draws))
+    assert exercises.check_measure_alpha(lambda n, rng: tuple(measure_alpha(n, rng)))
 
 
-# -- lca_level and tree_gram: wrong variants and their hints ------------------------------------
-
-LCA_WRONG = {
-    "minus one": (lambda i, j: max(lca_level(i, j) - 1, 0), r"off by one"),
-    "plus one": (lambda i, j: lca_level(i, j) + 1, r"off by one"),
-    "difference": (lambda i, j: abs(i - j).bit_length(), r"Compare the bits of i and j"),
-    "None": (lambda i, j: None, r"returned None"),
-    "constant": (lambda i, j: 2, r"lca_level\(0, 0\) should be 0; yours is 2"),
-}
-
-
-@pytest.mark.parametrize("variant", LCA_WRONG)
-def test_lca_level_rejects_with_hint(variant):
-    wrong, hint = LCA_WRONG[variant]
-    with pytest.raises(AssertionError, match=hint):
-        exercises.check_lca_level(wrong)
-
+# -- tree_gram: wrong variants and their hints ----------------------------------------------
 
 def _tree_gram_reversed(cosines):
     return tree_gram(list(cosines)[::-1])
@@ -512,8 +553,17 @@ def _tree_gram_zero_diagonal(cosines):
     return G
 
 
+def _tree_gram_by_difference(cosines):
+    n = 2 ** len(cosines)
+    return np.array([[1.0 if i == j else cosines[abs(i - j).bit_length() - 1] for j in range(n)]
+                     for i in range(n)])
+
+
 TREE_WRONG = {
     "reversed levels": (_tree_gram_reversed, r"your levels are in reverse order"),
+    "cosines[lca]": (lambda c: _tree_gram_level_index(c), r"raised IndexError"),
+    "cosines[lca % k]": (lambda c: _tree_gram_level_mod(c), r"wrapped around with % k"),
+    "level from |i - j|": (_tree_gram_by_difference, r"neighbours in numbering are not always"),
     "zero diagonal": (_tree_gram_zero_diagonal, r"the diagonal should be 1"),
     "wrong size": (lambda c: np.eye(len(c) + 2), r"should have shape \(2, 2\)"),
     "list": (lambda c: tree_gram(c).tolist(), r"return a numpy array"),
@@ -573,3 +623,362 @@ def test_summary_of_a_lesson_lists_unchecked_exercises(lesson, capsys):
     assert set(states) == {ex.number for ex in lesson_01}
     assert states["1.1"].endswith("passed")
     assert states["1.2"].endswith("not checked yet")
+
+
+# -- the known crashes of the first review: each is now a hint -----------------------------------
+
+def _tree_gram_level_index(cosines):                     # cosines[lca] instead of [lca - 1]
+    n = 2 ** len(cosines)
+    return np.array([[1.0 if i == j else cosines[tree.lca_level(i, j)] for j in range(n)]
+                     for i in range(n)])
+
+
+def _tree_gram_level_mod(cosines):                       # cosines[lca % k]
+    n, k = 2 ** len(cosines), len(cosines)
+    return np.array([[1.0 if i == j else cosines[tree.lca_level(i, j) % k] for j in range(n)]
+                     for i in range(n)])
+
+
+NEVER_CRASH = {
+    "1.1 mean without keepdims": (
+        exercises.check_rescale, lambda Z: Z / np.sqrt(np.mean(Z ** 2, axis=1)),
+        r"raised ValueError: operands could not be broadcast.*without keepdims=True is a vector "
+        r"of shape \(d,\).*keepdims=True\) has shape \(d, 1\)"),
+    "1.1 std over axis 0": (
+        exercises.check_rescale, lambda Z: Z / Z.std(axis=0, keepdims=True),
+        r"divided each column \(sample\) by its standard deviation \(axis=0\)"),
+    "1.1 with the BN epsilon": (
+        exercises.check_rescale, lambda Z: Z / np.sqrt(np.mean(Z ** 2, axis=1, keepdims=True) + 1e-5),
+        r"scaled right up to a relative .*e-0\d: did you add an ε inside the square root"),
+    "1.1 whole-matrix rms": (exercises.check_rescale, lambda Z: Z / np.sqrt(np.mean(Z ** 2)),
+                             r"one root-mean-square of the whole matrix"),
+    "3.1 scalar-only if": (exercises.check_relu_cosine, _scalar_if,
+                           r"works on one number at a time"),
+    "5.1 cos[lca]": (exercises.check_tree_gram, _tree_gram_level_index,
+                     r"raised IndexError.*The cosine of level l is cosines\[l - 1\]"),
+    "5.1 cos[lca % k]": (exercises.check_tree_gram, _tree_gram_level_mod,
+                         r"you used cosines\[level\] \(wrapped around with % k\)"),
+    "4.3 without noise": (exercises.check_measure_alpha, _alpha_without_noise,
+                          r"ZeroDivisionError.*Did you pass noise=1e-3"),
+    "a NameError": (exercises.check_kappa, lambda n: relu_cos(-1 / (n - 1)),  # noqa: F821
+                    r"raised NameError: name 'relu_cos' is not defined.*Likely cause: a name"),
+    "an exception of the learner's own": (
+        exercises.check_orthogonality_gap, lambda G: (_ for _ in ()).throw(RuntimeError("boom")),
+        r"raised RuntimeError: boom\. Run your function on its own"),
+    "a string where a pair is due": (exercises.check_find_outlier, lambda G: "3, 5.0",
+                                     r"return a pair \(index, norm_ratio\).*'3, 5.0'"),
+    "a pair of strings": (exercises.check_find_outlier, lambda G: ("x", "y"),
+                          r"the first entry should be the outlier's index|could not use"),
+    "an object": (exercises.check_orthogonality_gap, lambda G: object(),
+                  r"return one number|could not use"),
+}
+
+
+@pytest.mark.parametrize("case", NEVER_CRASH)
+def test_a_learner_mistake_is_a_hint_never_a_raw_exception(case):
+    check, wrong, hint = NEVER_CRASH[case]
+    with pytest.raises(AssertionError, match=hint) as info:
+        check(wrong)
+    assert isinstance(info.value, exercises.CheckFailed)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+# -- the display protocol (course standards M4) ----------------------------------------------------
+
+def test_a_pass_shows_one_line_and_displays_nothing(capsys):
+    result = exercises.check_rescale(rescale)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("Exercise 1.1 passed: ")
+    assert result and result == True and repr(result) == "True"   # noqa: E712
+    assert result._ipython_display_() is None                     # IPython shows nothing more
+    assert capsys.readouterr().out == ""
+
+
+def test_a_pending_check_is_false_and_displays_nothing(capsys):
+    result = exercises.check_kappa(_stub("kappa"))
+    assert capsys.readouterr().out.count("\n") == 1
+    assert not result and result == False and repr(result) == "False"   # noqa: E712
+    passed = result
+    with pytest.raises(AssertionError):
+        assert passed                                             # graders' hidden `assert passed`
+
+
+def test_a_failure_shows_the_hint_alone():
+    with pytest.raises(exercises.CheckFailed) as info:
+        exercises.check_rescale(lambda Z: Z / np.sqrt(np.mean(Z ** 2, axis=0, keepdims=True)))
+    lines = info.value._render_traceback_()
+    assert "Exercise 1.1" in lines[0] and "not passed yet" in lines[0]
+    text = " ".join(lines[1:])
+    assert "use axis=1" in text and "Traceback" not in text and ".py" not in text
+    assert all(len(line) <= 92 for line in lines[1:])
+
+
+def test_ipython_displays_nothing_for_a_result():
+    IPython = pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+    data, _ = DisplayFormatter().format(exercises.check_rescale(rescale))
+    assert data == {}
+    assert IPython
+
+
+def test_a_non_callable_is_refused_with_a_hint_alone():
+    with pytest.raises(TypeError) as info:
+        exercises.check_rescale(np.eye(2))
+    assert "without parentheses" in " ".join(info.value._render_traceback_())
+
+
+# -- differently written correct answers -----------------------------------------------------------
+
+def _rescale_loop(Z):
+    out = np.empty_like(Z)
+    for i, row in enumerate(Z):
+        out[i] = row / np.sqrt(sum(z * z for z in row) / len(row))
+    return out
+
+
+def _gap_einsum(G):
+    A = G / np.einsum("ii", G) - np.eye(len(G)) / len(G)
+    return np.sqrt(np.einsum("ij,ij", A, A))
+
+
+def _relu_cosine_arcsin(c):
+    c = np.clip(c, -1, 1)
+    return (np.sqrt(1 - c ** 2) + (np.pi / 2 + np.arcsin(c)) * c) / np.pi
+
+
+def _recenter_matrix(Z):
+    return Z @ layers.centering_matrix(Z.shape[1])
+
+
+def _kappa_direct(n):
+    c = -1.0 / (n - 1)
+    return float((np.sqrt(1 - c * c) + (np.pi - np.arccos(c)) * c) / np.pi)
+
+
+def _outlier_array(G):
+    norms = np.sqrt(np.diag(G))
+    i = np.argmax(norms)
+    return np.array([i, norms[i] * (len(G) - 1) / (norms.sum() - norms[i])])
+
+
+def _tree_gram_where(cosines):
+    levels = tree.lca_levels(2 ** len(cosines))
+    return np.where(levels == 0, 1.0, np.asarray(cosines)[levels - 1])
+
+
+def _wide_layer_loops(G, relu_cosine=theory.relu_cosine):
+    n = len(G)
+    P = np.eye(n) - 1 / n
+    C = P @ G @ P
+    K = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            s = np.sqrt(C[i, i] * C[j, j])
+            K[i, j] = 2 * s * relu_cosine(np.clip(C[i, j] / s, -1, 1))   # another positive factor
+    return K
+
+
+def _invariance_loops(X, layer):
+    def cos(A):
+        return [[A[:, i] @ A[:, j] / np.linalg.norm(A[:, i]) / np.linalg.norm(A[:, j])
+                 for j in range(A.shape[1])] for i in range(A.shape[1])]
+    Y = layer(X)
+    return max(abs(a - b) for ra, rb in zip(cos(Y), cos(X)) for a, b in zip(ra, rb))
+
+
+def _split_growth_by_hand(G0, m):
+    def spread(G):
+        k = len(G0) - m
+        C = G[:k, :k] / np.sqrt(np.outer(np.diag(G)[:k], np.diag(G)[:k]))
+        return (k * k - C.sum()) / (k * (k - 1))            # mean of 1 - cos over the pairs
+    return spread(meanfield.step(G0)) / spread(G0)
+
+
+OTHER_CORRECT = {
+    "rescale": [_rescale_loop, lambda Z: Z * (np.mean(Z * Z, axis=1) ** -0.5)[:, None]],
+    "orthogonality_gap": [_gap_einsum, lambda G: float(np.sqrt(np.sum(
+        (G / np.trace(G) - np.eye(len(G)) / len(G)) ** 2)))],
+    "recenter": [_recenter_matrix, lambda Z: (Z.T - Z.mean(axis=1)).T],
+    "relu_cosine": [_relu_cosine_arcsin, lambda c: theory.relu_cosine(c)],
+    "kappa": [_kappa_direct, lambda n: relu_cosine(theory.simplex_cosine(n))],
+    "find_outlier": [_outlier_array, lambda G: list(_outlier_stats_pair(G))],
+    "commutation_gap": [lambda f, X: np.abs(recenter(f(X)) - f(recenter(X))).max(),
+                        lambda f, X: max(np.max(recenter(f(X)) - f(recenter(X))),
+                                         np.max(f(recenter(X)) - recenter(f(X))))],
+    "measure_alpha": [lambda n, rng: tuple(measure_alpha(n, rng)),
+                      lambda n, rng: np.array(measure_alpha(n, rng, width=8192, draws=6))],
+    "tree_gram": [_tree_gram_where, lambda c: tree.tree_gram(list(c))],
+    "wide_layer": [_wide_layer_loops, _wide_layer_einsum],
+    "invariance": [_invariance_loops, lambda X, layer: np.abs(
+        metrics.cosines(layer(X).T @ layer(X)) - metrics.cosines(X.T @ X)).max()],
+    "split_growth": [_split_growth_by_hand, lambda G0, m: metrics.cluster_spread(
+        meanfield.step(G0), list(range(len(G0) - m))) / metrics.cluster_spread(
+        G0, list(range(len(G0) - m)))],
+}
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_other_correct_forms_pass(name, capsys):
+    assert set(OTHER_CORRECT) == set(CHECKS)
+    for fn in OTHER_CORRECT[name]:
+        assert CHECKS[name][0](fn), name
+
+
+# -- wide_layer, invariance, split_growth: wrong variants and their hints --------------------------
+
+def _P(n):
+    return np.eye(n) - 1 / n
+
+
+def _kernel(C, cos_map=theory.relu_cosine):
+    s = np.sqrt(np.diag(C))
+    return np.outer(s, s) * cos_map(np.clip(C / np.outer(s, s), -1, 1))
+
+
+WIDE_WRONG = {
+    "no recentering": (lambda G, rc=None: _kernel(G), r"you skipped recentering"),
+    "one side": (lambda G, rc=None: _kernel(G - G.mean(axis=1, keepdims=True)),
+                 r"recenter both sides: P @ G @ P"),
+    "cosines only": (lambda G, rc=None: metrics.cosines(_kernel(_P(len(G)) @ G @ _P(len(G)))),
+                     r"you returned the cosines after the layer"),
+    "relu of entries": (lambda G, rc=None: np.maximum(_P(len(G)) @ G @ _P(len(G)), 0),
+                        r"a ReLU of the Gram entries"),
+    "entries as cosines": (lambda G, rc=None: theory.relu_cosine(
+        np.clip(_P(len(G)) @ G @ _P(len(G)), -1, 1)),
+        r"relu_cosine takes cosines|a ReLU of the Gram entries"),
+    "negative": (lambda G, rc=None: -wide_layer(G), r"negative trace"),
+    "ignores its argument": (lambda G, relu_cosine=None: wide_layer(G),
+                             r"ignores its relu_cosine argument"),
+    "wrong shape": (lambda G, rc=None: np.diag(wide_layer(G)), r"should have shape \(4, 4\)"),
+    "nan": (lambda G, rc=None: _kernel(_P(len(G)) @ G @ _P(len(G)), lambda c: c * np.nan),
+            r"nan or inf"),
+    "matmul": (lambda G, rc=None: np.ones((len(G), 2)) @ G, r"matrix product.*inner sizes"),
+}
+
+
+@pytest.mark.parametrize("variant", WIDE_WRONG)
+def test_wide_layer_rejects_with_hint(variant):
+    wrong, hint = WIDE_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_wide_layer(wrong)
+
+
+def _cos(X):
+    return metrics.cosines(X.T @ X)
+
+
+INVARIANCE_WRONG = {
+    "always 0": (lambda X, layer: 0.0, r"A function that always returns 0 cannot tell"),
+    "Gram matrices": (lambda X, layer: np.max(np.abs(layer(X).T @ layer(X) - X.T @ X)),
+                      r"you compared the Gram matrices; compare the cosines"),
+    "mean": (lambda X, layer: np.mean(np.abs(_cos(layer(X)) - _cos(X))),
+             r"the LARGEST change \(np.max\), not the mean"),
+    "Frobenius": (lambda X, layer: np.linalg.norm(_cos(layer(X)) - _cos(X)),
+                  r"not the Frobenius norm"),
+    "no abs": (lambda X, layer: np.max(_cos(X) - _cos(layer(X))),
+               r"take the absolute value before the maximum"),
+    "rows": (lambda X, layer: np.max(np.abs(metrics.cosines(layer(X) @ layer(X).T)
+                                            - metrics.cosines(X @ X.T))),
+             r"did you take the cosines of the rows \(X @ X.T, the neurons"),
+    "bool": (lambda X, layer: np.allclose(_cos(layer(X)), _cos(X)), r"you returned (True|False)"),
+    "matrix": (lambda X, layer: _cos(layer(X)) - _cos(X), r"return one number"),
+}
+
+
+@pytest.mark.parametrize("variant", INVARIANCE_WRONG)
+def test_invariance_rejects_with_hint(variant):
+    wrong, hint = INVARIANCE_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_invariance(wrong)
+
+
+def _growth(G0, m, members=None, f=metrics.cluster_spread):
+    members = np.arange(len(G0) - m) if members is None else members
+    return f(meanfield.step(G0), members) / f(G0, members)
+
+
+SPLIT_WRONG = {
+    "closed form": (lambda G0, m: theory.two_cluster_factor(len(G0), m),
+                    r"that is the closed form n²/\(m² \+ \(n − m\)²\)"),
+    "inverted": (lambda G0, m: 1 / _growth(G0, m), r"you divided before by after"),
+    "small group": (lambda G0, m: _growth(G0, m, np.arange(len(G0) - m, len(G0))) if m > 1
+                    else _growth(G0, m), r"you measured the small group"),
+    "default members": (lambda G0, m: metrics.cluster_spread(meanfield.step(G0))
+                        / metrics.cluster_spread(G0), r"without members takes every sample"),
+    "whole batch": (lambda G0, m: _growth(G0, m, np.arange(len(G0))),
+                    r"the spread of the whole batch"),
+    "Gram entries": (lambda G0, m: _growth(G0, m, f=lambda G, ms: np.mean(
+        1 - G[np.ix_(ms, ms)][np.triu_indices(len(ms), 1)])), r"over the Gram entries"),
+    "angle": (lambda G0, m: np.sqrt(_growth(G0, m)), r"that is the growth of the angle"),
+    "off by one": (lambda G0, m: _growth(G0, m, np.arange(len(G0) - m - 1)), r"off by one"),
+    "array": (lambda G0, m: np.array([_growth(G0, m)] * 2), r"return one number"),
+}
+
+
+@pytest.mark.parametrize("variant", SPLIT_WRONG)
+def test_split_growth_rejects_with_hint(variant):
+    wrong, hint = SPLIT_WRONG[variant]
+    with pytest.raises(AssertionError, match=hint):
+        exercises.check_split_growth(wrong)
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_at_least_four_pinned_hints_per_checker(name):
+    tables = {"rescale": RESCALE_WRONG, "orthogonality_gap": GAP_WRONG,
+              "recenter": RECENTER_WRONG, "commutation_gap": COMMUTATION_WRONG,
+              "relu_cosine": RELU_COSINE_WRONG, "kappa": KAPPA_WRONG,
+              "find_outlier": OUTLIER_WRONG, "measure_alpha": ALPHA_WRONG,
+              "tree_gram": TREE_WRONG, "wide_layer": WIDE_WRONG,
+              "invariance": INVARIANCE_WRONG, "split_growth": SPLIT_WRONG}
+    generic = ("returned None", "return a numpy array", "return one number", "something else")
+    specific = [k for k, (_, hint) in tables[name].items() if not any(g in hint or g in k
+                                                                      for g in generic)]
+    assert len(specific) >= 4, (name, specific)
+
+
+# -- progress: kept in a learner's workspace, never elsewhere -------------------------------------
+
+def test_progress_survives_a_restart_in_a_workspace(tmp_path, monkeypatch, capsys):
+    from bnteach import workspace
+    from bnteach.exercises import progress
+    assert progress.WORKSPACE_MANIFEST == workspace.MANIFEST
+    (tmp_path / workspace.MANIFEST).write_text("{}", encoding="utf-8")
+    (tmp_path / "solutions").mkdir()
+    monkeypatch.chdir(tmp_path / "solutions")           # a kernel in a sub-folder finds it too
+    exercises.check_rescale(rescale)
+    exercises.check_kappa(_stub("kappa"))
+    assert (tmp_path / progress.PROGRESS_FILE).is_file()
+    exercises.reset_status()                             # a fresh kernel
+    lines = _summary(capsys)
+    assert lines[0] == "Exercises: 1 of 2 passed"
+    assert any(line.split()[0] == "1.1" and line.endswith("passed (earlier session)")
+               for line in lines)
+    assert any(line.split()[0] == "3.2" and line.endswith("pending (earlier session)")
+               for line in lines)
+    exercises.check_kappa(kappa)                          # this session's result replaces it
+    lines = _summary(capsys)
+    assert lines[0] == "Exercises: 2 of 2 passed"
+    assert any(line.split()[0] == "3.2" and line.endswith("passed") for line in lines)
+
+
+def test_progress_is_never_written_outside_a_workspace(tmp_path, monkeypatch, capsys):
+    from bnteach.exercises import progress
+    monkeypatch.chdir(tmp_path)
+    exercises.check_rescale(rescale)
+    assert list(tmp_path.iterdir()) == []
+    assert progress.workspace_root() is None and progress.load() == {}
+    repo = Path(__file__).resolve().parents[1]
+    assert progress.workspace_root(repo / "lessons") is None
+    assert not (repo / "lessons" / progress.PROGRESS_FILE).exists()
+    assert not (repo / progress.PROGRESS_FILE).exists()
+
+
+def test_a_broken_progress_file_is_ignored(tmp_path, monkeypatch, capsys):
+    from bnteach import workspace
+    from bnteach.exercises import progress
+    (tmp_path / workspace.MANIFEST).write_text("{}", encoding="utf-8")
+    (tmp_path / progress.PROGRESS_FILE).write_text("not json", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _summary(capsys) == ["No exercises checked yet in this session."]
+    assert exercises.check_rescale(rescale)
+    assert progress.load()["rescale"]["state"] == "passed"

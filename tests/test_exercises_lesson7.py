@@ -67,7 +67,7 @@ CORRECT = {"solution file": _solution(), "package reference": backprop.bn_backwa
 
 @pytest.mark.parametrize("name", CORRECT)
 def test_correct_answers_pass(name, capsys):
-    assert exercises.check_bn_backward(CORRECT[name]) is True
+    assert exercises.check_bn_backward(CORRECT[name]) == True  # noqa: E712 (a Result)
     assert "Exercise 7.1 passed" in capsys.readouterr().out
     assert exercises.status()["bn_backward"] == "passed"
 
@@ -76,8 +76,15 @@ def _stub(Z, dY, components=("rc", "rs")):
     raise NotImplementedError("Exercise 7.1: backpropagate through RC and RS")
 
 
+def test_the_scaffold_left_as_is_is_pending(capsys):
+    # returning dZ with its `...` unfilled: not a mistake yet, the exercise is not done
+    assert exercises.check_bn_backward(_scaffold_left_as_is) == False  # noqa: E712
+    assert "pending" in capsys.readouterr().out
+    assert exercises.status()["bn_backward"] == "pending"
+
+
 def test_the_stub_is_pending(capsys):
-    assert exercises.check_bn_backward(_stub) is False
+    assert exercises.check_bn_backward(_stub) == False  # noqa: E712 (a Result)
     assert "pending" in capsys.readouterr().out
     assert exercises.status()["bn_backward"] == "pending"
 
@@ -158,7 +165,6 @@ WRONG = {
     "None": (lambda Z, dY, c=("rc", "rs"): None, r"returned None. Did you forget `return`"),
     "a list": (lambda Z, dY, c=("rc", "rs"): backprop.bn_backward(Z, dY, c).tolist(),
                r"returned a list; return a numpy array"),
-    "scaffold not filled in": (_scaffold_left_as_is, r"fill in every `\.\.\.` of the scaffold"),
     "modified input": (_in_place, r"modified its input array in place"),
     "global rng": (_global_rng, r"used numpy's global random state"),
     "a typo": (lambda Z, dY, c=("rc", "rs"): Z.meen(axis=1),
@@ -186,7 +192,7 @@ def test_mistakes_are_rejected_with_their_hint(variant, keep_global_rng):
     wrong, hint = WRONG[variant]
     with pytest.raises(AssertionError, match=r"^Exercise 7\.1: ") as info:
         exercises.check_bn_backward(wrong)
-    assert info.type is AssertionError
+    assert info.type is exercises.CheckFailed        # an AssertionError shown as its hint
     assert __import__("re").search(hint, str(info.value)), str(info.value)
     assert exercises.status()["bn_backward"] == "failed"
 

@@ -71,8 +71,8 @@ def test_every_exercise_is_in_its_lesson_with_stub_check_and_request(name):
     sources = ["".join(c["source"]) for c in nb["cells"]]
     stub = next(i for i, s in enumerate(sources)
                 if f'NotImplementedError("Exercise {exercise.number}:' in s)
-    assert f"def {name}(" in sources[stub]
-    assert sources[stub + 1].strip() == f"bn.exercises.check_{name}({name})"
+    assert f"def {exercise.function}(" in sources[stub]
+    assert sources[stub + 1].strip() == f"bn.exercises.check_{name}({exercise.function})"
     request = nb["cells"][stub + 2]
     assert tool.SOLUTION_TAG in request["metadata"]["tags"]
     assert sources[stub + 2] == tool.request_code(exercise.number)
@@ -123,3 +123,15 @@ def test_the_lessons_folder_comes_first_then_the_installed_course(tmp_path, monk
 def test_an_unknown_exercise_is_refused_with_the_list():
     with pytest.raises(ValueError, match=r"no exercise '9\.9'.*1\.1, 1\.2"):
         bn.exercises.show_solution("9.9")
+
+
+def test_every_stub_is_pending_as_it_stands(capsys):
+    """A scaffolded stub (lines left as `...`) is pending, not failed, when run as it is."""
+    for name, exercise in bn.exercises.EXERCISES.items():
+        nb = tool.read(SOLUTIONS.parent / exercise.lesson)
+        stub = next("".join(c["source"]) for c in nb["cells"]
+                    if f'NotImplementedError("Exercise {exercise.number}:' in "".join(c["source"]))
+        namespace = {"np": np, "bn": bn}
+        exec(stub, namespace)
+        result = getattr(bn.exercises, f"check_{name}")(namespace[exercise.function])
+        assert not result and bn.exercises.status()[name] == "pending", name

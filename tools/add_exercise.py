@@ -105,7 +105,7 @@ Now, to finish Exercise {number} (the tests fail until each step is done):
    - under the other solutions:  {name} = _solution("{name}")
    - in CHECKS:         "{name}": (exercises.check_{name}, {name}, <the package's reference>),
    - in EXAMPLE_ARGS:   "{name}": (<one valid call's arguments>,),
-   - at least three wrong variants, each rejected with its own hint:
+   - at least four wrong variants, each rejected with its own hint:
 
     {name.upper()}_WRONG = {{
         "<mistake>": (lambda {args}: ..., r"<the hint it must show>"),

@@ -107,12 +107,13 @@ def _function(tree: ast.Module, name: str, where: str) -> ast.FunctionDef:
     return found[0]
 
 
-def answer_cell(stub: str, solution: str, name: str, where: str) -> str:
+def answer_cell(stub: str, solution: str, name: str, where: str,
+                checker: str | None = None) -> str:
     """The source of otter's answer cell: the stub, with the solution between markers.
 
     The ``def`` line(s) and the hint comments stay outside the markers; the stub's
-    ``raise NotImplementedError(...)`` becomes otter's prompt (kept in the student's
-    copy only), the solution file's body the solution (kept in the autograder's only).
+    body (a scaffold's lines with ``...`` to fill in, and its ``raise
+    NotImplementedError(...)``) becomes otter's prompt (kept in the student's copy only), the solution file's body the solution (kept in the autograder's only).
     Parameters that the solution adds to the stub's signature (with defaults) are bound
     to their defaults at the top of the solution block.
     """
@@ -121,8 +122,11 @@ def answer_cell(stub: str, solution: str, name: str, where: str) -> str:
     raise_stmt = stub_def.body[-1]
     if not isinstance(raise_stmt, ast.Raise):
         raise ValueError(f"{where}: the stub must end with raise NotImplementedError(...)")
-    head = stub_lines[:raise_stmt.lineno - 1]                     # def line(s) and hints
-    prompt = stub_lines[raise_stmt.lineno - 1:raise_stmt.end_lineno]
+    # def line(s) and hint comments; a scaffold's lines (code with `...` to fill in) go
+    # with the raise into the prompt, so that the autograder's copy runs only the solution
+    first = stub_def.body[0].lineno
+    head = stub_lines[:first - 1]
+    prompt = stub_lines[first - 1:raise_stmt.end_lineno]
     indent = re.match(r"\s*", prompt[0]).group(0)
     if any('"""' in line for line in prompt) or any(s.strip() for s in
                                                       stub_lines[raise_stmt.end_lineno:]):
@@ -132,7 +136,7 @@ def answer_cell(stub: str, solution: str, name: str, where: str) -> str:
     tree = ast.parse(solution)
     sol_def = _function(tree, name, where)
     others = [n for n in tree.body if n is not sol_def and not (
-        isinstance(n, ast.Expr) and f"check_{name}(" in ast.unparse(n))]
+        isinstance(n, ast.Expr) and f"check_{checker or name}(" in ast.unparse(n))]
     body = textwrap.dedent("\n".join(sol_lines[_header_end(sol_lines, sol_def.lineno) + 1:
                                                sol_def.end_lineno]))
     stub_args = [a.arg for a in stub_def.args.args]
@@ -157,7 +161,7 @@ def answer_cell(stub: str, solution: str, name: str, where: str) -> str:
     return "\n".join(cell)
 
 
-def otter_test_cell(name: str, number: str) -> str:
+def otter_test_cell(name: str, number: str, checker: str | None = None) -> str:
     """The public, exception-based otter test of an exercise: its checker must return True.
 
     A wrong answer fails in the checker's call, with its hint (``AssertionError``); a
@@ -166,7 +170,7 @@ def otter_test_cell(name: str, number: str) -> str:
     return (f"def test_{name}({name}):\n"
             f"    import bnteach as bn\n"
             f"    assert {name} is not None, \"Exercise {number}: `{name}` is not defined\"\n"
-            f"    passed = bn.exercises.check_{name}({name})\n"
+            f"    passed = bn.exercises.check_{checker or name}({name})\n"
             f"    assert passed, \"Exercise {number} is pending: `{name}` still raises "
             f"NotImplementedError\"")
 
@@ -248,14 +252,14 @@ def source_notebook(lesson: Path, wheel: str, hidden_dir: Path | None = None) ->
         number = f"{int(lesson_no)}.{k}"
         nxt = next((c for c in code[i + 1:] if c["cell_type"] == "code"), None)
         check = CHECK_RE.match(_source(nxt)) if nxt else None
-        if not check or check.group(1) != check.group(2):
+        if not check:
             raise ValueError(f"{lesson.name}: exercise {number}'s stub is not followed by "
                              f"a check cell `bn.exercises.check_<name>(<name>)`")
-        name = check.group(1)
+        checker, name = check.groups()       # check_invariance(invariance_gap): may differ
         sol_path = SOLUTIONS_DIR / f"{prefix}_ex{k}.py"
         answer = answer_cell(src, sol_path.read_text(encoding="utf-8"), name,
-                             f"{lesson.name}, exercise {number}")
-        tests = [otter_test_cell(name, number)]
+                             f"{lesson.name}, exercise {number}", checker=checker)
+        tests = [otter_test_cell(name, number, checker=checker)]
         if hidden_dir and (hidden_dir / sol_path.name).exists():
             tests += hidden_test_cells(hidden_dir / sol_path.name)
         question = {"name": f"ex{lesson_no}_{k}", "points": 1, "check_cell": False}

@@ -6,11 +6,19 @@ Every checker of ``bnteach.exercises`` follows one protocol (course standards M4
   runs it on its own small seeded inputs, through :func:`call`, which hands it
   copies and fails with a hint if it modifies its input or uses numpy's global
   random state;
-* **pass**: it prints one line and returns ``True``;
+* **pass**: it prints one line and returns a true :class:`Result`;
 * **pending**: while the stub still raises ``NotImplementedError`` it says so and
-  returns ``False``, so Run All goes on;
-* **fail**: it raises ``AssertionError`` whose message starts with the exercise
-  number and says what to fix.
+  returns a false :class:`Result`, so Run All goes on;
+* **fail**: it raises :class:`~bnteach.exercises.errors.CheckFailed` (an
+  ``AssertionError``) whose message starts with the exercise number and says what
+  to fix; Jupyter shows that message alone, without a traceback. An exception
+  from the learner's function, or from using what it returned, becomes such a
+  hint too (:func:`bnteach.exercises.errors.explain`).
+
+A :class:`Result` is ``True`` or ``False`` for ``assert check(fn)`` and
+``passed = check(fn)``, but displays nothing, so a check cell shows only its line.
+In a learner's workspace (``bnteach copy-lessons``) each result is also recorded
+(:mod:`bnteach.exercises.progress`), so :func:`summary` lists earlier sessions' too.
 
 A checker is a function decorated with :func:`exercise`, which registers it in
 :data:`EXERCISES` and applies the protocol; its body only has to compare and raise
@@ -23,14 +31,18 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from bnteach.exercises import progress
+from bnteach.exercises.errors import CheckFailed, NotAFunction, Result, called, describe, explain
 from bnteach.exercises.results import as_array, as_number, reject_known_mistakes
 
 __all__ = ["Exercise", "EXERCISES", "status", "reset_status", "RTOL", "exercise", "call",
-           "as_array", "as_number", "reject_known_mistakes", "summary"]
+           "as_array", "as_number", "reject_known_mistakes", "summary", "Result", "CheckFailed",
+           "describe"]
 
 
 @dataclass(frozen=True)
@@ -45,11 +57,15 @@ class Exercise:
         What the learner does, e.g. ``"implement rescale (RS)"``.
     lesson : str
         The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+    function : str
+        The learner's function, e.g. ``"rescale"``; the checker is named after the
+        exercise (``check_invariance(invariance_gap)``), usually the same name.
     """
 
     number: str     #: "1.1": lesson 1, exercise 1
     title: str
     lesson: str     #: the notebook's file name
+    function: str = ""
 
 
 #: Every exercise of the course, by checker name (``check_<name>``), in lesson order;
@@ -63,7 +79,7 @@ _status: dict[str, str] = {}
 RTOL = 1e-10
 
 
-def exercise(name: str, number: str, title: str, lesson: str):
+def exercise(name: str, number: str, title: str, lesson: str, function: str | None = None):
     """Register ``check_<name>`` as the checker of exercise ``number`` and apply the protocol.
 
     The decorated function (the checker's body) takes the learner's function,
@@ -80,14 +96,19 @@ def exercise(name: str, number: str, title: str, lesson: str):
         What the learner does, e.g. ``"implement rescale (RS)"``.
     lesson : str
         The notebook's file name, e.g. ``"01_linear_networks.ipynb"``.
+    function : str, optional
+        The learner's function, when it is not ``name`` (``check_invariance`` checks
+        ``invariance_gap``).
 
     Returns
     -------
     callable
-        A decorator. It turns the body into the checker ``check_<name>(fn) -> bool``:
-        True and a "passed" line on success, False and a "pending" line while ``fn``
-        raises ``NotImplementedError``, ``AssertionError("Exercise <number>: <hint>")``
-        on failure; the state is recorded for :func:`summary`.
+        A decorator. It turns the body into the checker ``check_<name>(fn) -> Result``:
+        a true :class:`Result` and a "passed" line on success, a false one and a
+        "pending" line while ``fn`` raises ``NotImplementedError`` (or meets a
+        scaffold's ``...``), ``CheckFailed("Exercise <number>: <hint>")`` (an
+        ``AssertionError``) on failure, whatever exception caused it; the state is
+        recorded for :func:`summary`.
 
     Raises
     ------
@@ -96,33 +117,63 @@ def exercise(name: str, number: str, title: str, lesson: str):
     """
     if name in EXERCISES:
         raise ValueError(f"exercise {name!r} is registered twice")
-    EXERCISES[name] = entry = Exercise(number, title, lesson)
+    function = function or name
+    EXERCISES[name] = entry = Exercise(number, title, lesson, function)
 
     def decorate(check):
         @functools.wraps(check)
         def wrapper(fn):
             if not callable(fn):
-                raise TypeError(f"check_{name} takes your function itself, e.g. "
-                                f"check_{name}({name}) without parentheses after {name}; got "
-                                f"{type(fn).__name__}.")
+                raise NotAFunction(f"check_{name} takes your function itself, e.g. "
+                                   f"check_{name}({function}) without parentheses after "
+                                   f"{function}; got {type(fn).__name__}.")
+            _last.clear()
+            hint = None
             try:
-                message = check(fn)
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the check judges; it shows one message
+                    message = check(fn)
             except NotImplementedError:
-                _status[name] = "pending"
+                _set(name, "pending")
                 print(f"Exercise {entry.number} ({entry.title}) is pending: your function "
-                      f"still raises NotImplementedError. Fill it in and run this cell again.")
-                return False
+                      f"still raises NotImplementedError (or uses a `...` not filled in yet). "
+                      f"Fill it in and run this cell again.")
+                return Result(False)
             except AssertionError as err:
-                _status[name] = "failed"
-                raise AssertionError(f"Exercise {entry.number}: {err}") from None
-            _status[name] = "passed"
+                hint = str(err)
+            except Exception as err:                 # using what the function returned failed
+                hint = _unusable(err)
+            if hint is not None:
+                _set(name, "failed")
+                raise CheckFailed(f"Exercise {entry.number}: {hint}") from None
+            _set(name, "passed")
             print(f"Exercise {entry.number} passed: {message}")
-            return True
-        # the body returns its message; what a learner calls returns True or False
-        wrapper.__annotations__ = {**check.__annotations__, "return": bool}
-        wrapper.__signature__ = inspect.signature(check).replace(return_annotation=bool)
+            return Result(True)
+        # the body returns its message; what a learner calls returns a Result (True or False)
+        wrapper.__annotations__ = {**check.__annotations__, "return": Result}
+        wrapper.__signature__ = inspect.signature(check).replace(return_annotation=Result)
         return wrapper
     return decorate
+
+
+#: The learner's last call in the running check: for a hint when its result is unusable.
+_last: dict = {}
+
+
+def _set(name: str, state: str) -> None:
+    _status[name] = state
+    progress.record(name, state)
+
+
+def _unusable(err: Exception) -> str:
+    """The hint for an exception raised while the checker used the learner's result."""
+    text = str(err).strip()
+    what = type(err).__name__ + (f": {text.splitlines()[0]}" if text else "")
+    if "fn" not in _last:
+        return f"the check could not run your function ({what})."
+    return (f"your function {called(_last['fn'], _last['args'])} returned "
+            f"{describe(_last['out'])}, which the check could not use ({what}). Return what "
+            f"the exercise asks for: see the stub's comment for its type and shape.")
 
 
 def _global_rng_state():
@@ -139,8 +190,8 @@ def _same_rng_state(a, b) -> bool:
     return np.array_equal(a[0], b[0]) and a[1:] == b[1:]
 
 
-def call(fn, *args):
-    """Call the learner's ``fn`` on copies of ``args``; fail if it changes them or the global RNG.
+def call(fn, *args, cause=None):
+    """Call the learner's ``fn`` on copies of ``args``; a hint if it raises or changes them.
 
     Parameters
     ----------
@@ -148,6 +199,10 @@ def call(fn, *args):
         The learner's function.
     *args
         Its arguments; arrays are copied before the call and compared after it.
+    cause : callable, optional
+        ``cause(err) -> str or None``: the exercise's diagnosis of an exception ``err``
+        raised by ``fn`` (e.g. a missing ``keepdims``); default: the likeliest cause
+        for that kind of error (:func:`bnteach.exercises.errors.explain`).
 
     Returns
     -------
@@ -157,8 +212,9 @@ def call(fn, *args):
     Raises
     ------
     AssertionError
-        With a hint if ``fn`` modified an input array in place or used numpy's
-        global random state (``np.random.*``).
+        With a hint if ``fn`` raised an exception (other than ``NotImplementedError``,
+        which means pending), modified an input array in place or used numpy's global
+        random state (``np.random.*``).
 
     Examples
     --------
@@ -174,7 +230,17 @@ def call(fn, *args):
     """
     copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
     state = _global_rng_state()
-    out = fn(*copies)
+    try:
+        out = fn(*copies)
+    except NotImplementedError:
+        raise
+    except Exception as err:                     # the learner's code failed: say why, briefly
+        if "ellipsis" in str(err).lower():       # a scaffold's `...` not filled in yet: pending
+            raise NotImplementedError from None
+        raise AssertionError(explain(err, fn, args, cause(err) if cause else None)) from None
+    if out is Ellipsis:                          # `return ...` of a scaffold: not written yet
+        raise NotImplementedError
+    _last.update(fn=fn, args=args, out=out)
     for a, c in zip(args, copies):
         assert not isinstance(a, np.ndarray) or np.array_equal(a, c), (
             "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
@@ -203,7 +269,11 @@ def reset_status() -> None:
 
 
 def summary(lesson: str | int | None = None) -> None:
-    """Print the exercises checked in this session (and, for ``lesson``, the ones not yet tried).
+    """Print the exercises checked so far (and, for ``lesson``, the ones not yet tried).
+
+    In a learner's workspace (``bnteach copy-lessons``) the results of earlier
+    sessions are listed too, marked "(earlier session)"; this session's result of
+    an exercise replaces its earlier one.
 
     Parameters
     ----------
@@ -213,12 +283,15 @@ def summary(lesson: str | int | None = None) -> None:
     """
     if isinstance(lesson, int) and not isinstance(lesson, bool):
         lesson = f"{lesson:02d}"      # file names start with two digits: 1 -> "01"
-    rows = [(ex, _status.get(name, "not checked yet")) for name, ex in EXERCISES.items()
-            if name in _status or (lesson is not None and ex.lesson.startswith(str(lesson)))]
+    earlier = {name: f"{rec['state']} (earlier session)" for name, rec in progress.load().items()
+               if name in EXERCISES}
+    states = {**earlier, **_status}
+    rows = [(ex, states.get(name, "not checked yet")) for name, ex in EXERCISES.items()
+            if name in states or (lesson is not None and ex.lesson.startswith(str(lesson)))]
     if not rows:
         print("No exercises checked yet in this session.")
         return
-    done = sum(state == "passed" for _, state in rows)
+    done = sum(state.startswith("passed") for _, state in rows)
     print(f"Exercises: {done} of {len(rows)} passed")
     for ex, state in sorted(rows, key=lambda r: [int(p) for p in r[0].number.split(".")]):
         print(f"  {ex.number:<5} {ex.title:<40} {state}")

@@ -55,7 +55,8 @@ def check_rescale(rescale) -> str:
     rng = np.random.default_rng(1)
     for d, n in [(5, 4), (3, 7)]:
         Z = rng.standard_normal((d, n)) * rng.uniform(0.5, 3, (d, 1)) + rng.uniform(-2, 2, (d, 1))
-        out = as_array(call(rescale, Z), Z.shape, "the same shape as Z, (d, n)")
+        out = as_array(call(rescale, Z, cause=_rescale_cause), Z.shape,
+                       "the same shape as Z, (d, n)")
         expected = layers.rescale(Z)
         if np.allclose(out, expected, rtol=RTOL, atol=1e-12):
             continue
@@ -63,6 +64,10 @@ def check_rescale(rescale) -> str:
             (Z / np.sqrt(np.mean(Z ** 2, axis=0)),
              "you normalized each column (sample) with axis=0. Batch norm normalizes each row "
              "(a neuron) across the batch: use axis=1 and keepdims=True."),
+            (Z / Z.std(axis=0, keepdims=True),
+             "you divided each column (sample) by its standard deviation (axis=0). Rescaling "
+             "works on each row (a neuron) across the batch (axis=1), and the standard "
+             "deviation subtracts the mean first, which RS does not."),
             (Z / np.linalg.norm(Z, axis=1, keepdims=True),
              "you divided each row by its norm sqrt(sum z²), which is Daneshmand et al.'s "
              "diag(ZZᵀ)^(-1/2) Z, √n times too small. Divide by the root-MEAN-square "
@@ -75,13 +80,37 @@ def check_rescale(rescale) -> str:
              "(lesson 2); rescale only divides each row by sqrt(mean(z²))."),
             (Z / np.mean(Z ** 2, axis=1, keepdims=True),
              "you divided by the mean square; take its square root: sqrt(mean(z²))."),
+            (Z / np.sqrt(np.mean(Z ** 2)),
+             "you divided by one root-mean-square of the whole matrix; each row (neuron) gets "
+             "its own: np.mean(..., axis=1, keepdims=True)."),
         ]
         reject_known_mistakes(out, variants)
+        assert out.dtype != np.float32 or not np.allclose(out, expected, rtol=1e-5), (
+            "your result is right to about 7 digits but it is float32: keep numpy's float64 "
+            "(drop the .astype(np.float32) or dtype=np.float32).")
+        ratio = out / expected
+        if np.allclose(ratio, ratio[:, :1], rtol=1e-9) and np.allclose(ratio, 1, rtol=1e-2):
+            raise AssertionError(
+                f"your rows are scaled right up to a relative {np.max(np.abs(ratio - 1)):.1e}: "
+                f"did you add an ε inside the square root (sqrt(mean(z²) + ε), as in the BN "
+                f"formula that guards against dividing by zero)? The course's RS has no ε: "
+                f"leave it out, so that each row has mean square exactly 1.")
         ms = np.mean(out ** 2, axis=1)
         raise AssertionError(f"every row of the output should have mean square 1; for Z of shape "
-                             f"{Z.shape} the rows' mean squares are {np.round(ms, 3).tolist()}. "
-                             f"Divide each row by sqrt(np.mean(Z**2, axis=1, keepdims=True)).")
+                             f"{Z.shape} the rows' mean squares are {np.round(ms, 4).tolist()} "
+                             f"(up to {np.max(np.abs(ms - 1)):.1e} away from 1). Check which "
+                             f"axis you average over, and what you divide by.")
     return "every neuron (row) now has mean square 1 over the batch."
+
+
+def _rescale_cause(err):
+    """The likely cause when the learner's rescale raises (the checker's Z is not square)."""
+    if "broadcast" in str(err):
+        return ("np.mean(Z ** 2, axis=1) without keepdims=True is a vector of shape (d,), "
+                "which numpy lines up with Z's last axis (the n samples), not its rows. "
+                "Keep the dimensions: np.mean(Z ** 2, axis=1, keepdims=True) has shape (d, 1) "
+                "and divides each row by its own value.")
+    return None
 
 
 @exercise("orthogonality_gap", "1.2", "implement the orthogonality gap", LESSON)

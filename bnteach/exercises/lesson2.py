@@ -60,7 +60,7 @@ def check_recenter(recenter) -> str:
     >>> check_recenter(recenter)
     Traceback (most recent call last):
         ...
-    AssertionError: Exercise 2.1: you subtracted each column's (sample's) mean with axis=0. ...
+    bnteach.exercises.errors.CheckFailed: Exercise 2.1: you subtracted each column's (sample's) mean with axis=0. ...
     """
     rng = np.random.default_rng(3)
     for d, n in [(4, 4), (5, 3), (3, 7)]:
@@ -135,7 +135,7 @@ def check_commutation_gap(commutation_gap) -> str:
     }
     rc = layers.recenter
     for what, f in maps.items():
-        out = as_number(call(lambda A: commutation_gap(f, A), X), f"for {what}",
+        out = as_number(call(commutation_gap, f, X), f"for {what}",
                         "Take np.max(np.abs(...)) of the difference.")
         fX = f(X)
         diff = rc(fX) - f(rc(X))                   # (d, n)

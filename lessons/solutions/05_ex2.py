@@ -1,12 +1,9 @@
-# Solution to Exercise 5.2: ones on the diagonal, the level's cosine elsewhere.
-def tree_gram(cosines):
-    n = 2 ** len(cosines)
-    G = np.ones((n, n))
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                G[i, j] = cosines[bn.tree.lca_level(i, j) - 1]
-    return G
+# Solution to Exercise 5.2: one wide layer, then the ratio of the big group's spreads.
+def split_growth(G0, m):
+    n = len(G0)
+    big = np.arange(n - m)                    # the big group: the first n - m samples
+    G1 = bn.meanfield.step(G0)                # one infinitely wide RC+ReLU layer
+    return bn.metrics.cluster_spread(G1, big) / bn.metrics.cluster_spread(G0, big)
 
 
-bn.exercises.check_tree_gram(tree_gram)
+bn.exercises.check_split_growth(split_growth)
