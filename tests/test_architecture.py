@@ -43,7 +43,9 @@ ALLOWED = {
     "exercises.results": set(),
     "exercises.errors": set(),
     "exercises.progress": set(),
-    "exercises.harness": {"exercises.results", "exercises.errors", "exercises.progress"},
+    "exercises.scaffold": set(),
+    "exercises.harness": {"exercises.results", "exercises.errors", "exercises.progress",
+                          "exercises.scaffold"},
     "exercises.solutions": {"exercises.harness"},
     **{f"exercises.lesson{k}": CORE | {"exercises.harness"} for k in (1, 2, 3, 4, 5, 7)},
     "exercises": CORE | {f"exercises.lesson{k}" for k in (1, 2, 3, 4, 5, 7)}

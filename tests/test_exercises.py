@@ -982,3 +982,44 @@ def test_a_broken_progress_file_is_ignored(tmp_path, monkeypatch, capsys):
     assert _summary(capsys) == ["No exercises checked yet in this session."]
     assert exercises.check_rescale(rescale)
     assert progress.load()["rescale"]["state"] == "passed"
+
+
+# -- half-filled scaffolds: pending, naming what is still `...` ---------------------------------
+
+def _wide_layer_half(G, relu_cosine=theory.relu_cosine):
+    n = len(G)
+    P = np.eye(n) - np.ones((n, n)) / n           # noqa: F841 (filled, C not yet)
+    C = ...
+    norms = np.sqrt(np.diag(C))
+    cos = np.clip(C / np.outer(norms, norms), -1.0, 1.0)
+    return np.outer(norms, norms) * relu_cosine(cos)
+
+
+def _split_growth_half(G0, m):
+    big = ...
+    G1 = meanfield.step(G0)
+    return metrics.cluster_spread(G1, big) / metrics.cluster_spread(G0, big)
+
+
+def _find_outlier_returns_unfilled(G):
+    index = int(np.argmax(np.diag(G)))
+    ratio = ...
+    return index, ratio
+
+
+@pytest.mark.parametrize("check, fn, names", [
+    (exercises.check_wide_layer, _wide_layer_half, "`C` is still `...`: fill it in"),
+    (exercises.check_split_growth, _split_growth_half, "`big` is still `...`: fill it in"),
+    (exercises.check_find_outlier, _find_outlier_returns_unfilled, "`ratio` is still `...`"),
+])
+def test_a_half_filled_scaffold_is_pending_and_names_the_gaps(check, fn, names, capsys):
+    assert check(fn) == False                                        # noqa: E712
+    out = capsys.readouterr().out
+    assert "is pending" in out and names in out and "ValueError" not in out
+    assert list(exercises.status().values()) == ["pending"]
+
+
+def test_several_gaps_are_named_together():
+    from bnteach.exercises.scaffold import Unfilled
+    assert str(Unfilled(["P", "C", "norms"])) == (
+        "`P`, `C` and `norms` are still `...`: fill them in")
