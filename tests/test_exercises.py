@@ -881,6 +881,11 @@ INVARIANCE_WRONG = {
                                             - metrics.cosines(X @ X.T))),
              r"did you take the cosines of the rows \(X @ X.T, the neurons"),
     "bool": (lambda X, layer: np.allclose(_cos(layer(X)), _cos(X)), r"you returned (True|False)"),
+    "cosines of the batch": (lambda X, layer: np.max(np.abs(metrics.cosines(layer(X)) - _cos(X))),
+                             r"got shape \(8, 6\).*you passed a batch, not its Gram matrix, to "
+                             r"bn.metrics.cosines"),
+    "layer of X.T": (lambda X, layer: np.max(np.abs(_cos(layer(X.T).T) - _cos(X))),
+                     r"call layer\(X\), not layer\(X.T\)"),
     "matrix": (lambda X, layer: _cos(layer(X)) - _cos(X), r"return one number"),
 }
 

@@ -186,15 +186,33 @@ def _cos(X):
 
 
 def _gram_cause(err):
-    if "zero norm" in str(err):
+    text = str(err)
+    if "layer takes a batch" in text:
+        return ("layer takes the batch as it is, X itself (samples as columns), and returns "
+                "the next batch, (d_out, n): call layer(X), not layer(X.T).")
+    if "square Gram matrix" in text or "must be symmetric" in text:
+        return ("you passed a batch, not its Gram matrix, to bn.metrics.cosines: it takes the "
+                "(n, n) Gram matrix of the samples (the columns), not the batch (d, n) itself.")
+    if "zero norm" in text:
         return ("a vector of zero norm has no angle: did you take the cosines of the rows "
                 "(X @ X.T, the neurons, some of which can be all 0)? The samples are the "
                 "columns: G = X.T @ X, of shape (n, n).")
-    if "broadcast" in str(err):
-        return ("the layer changes the width d, so matrices of shape (d, d) before and after "
-                "do not line up: the Gram matrix of a batch of columns is X.T @ X, (n, n), "
-                "and its cosines are what the layer may or may not keep.")
+    if "broadcast" in text:
+        return ("did you take the cosines of the rows (X @ X.T, the neurons)? The layer "
+                "changes the width d, so matrices of shape (d, d) before and after do not "
+                "line up: the Gram matrix of a batch of columns is X.T @ X, (n, n), and its "
+                "cosines are what the layer may or may not keep.")
     return None
+
+
+def _batch_layer(layer, shape):
+    """``layer``, refusing any batch but one of ``shape`` (a transposed X, above all)."""
+    def apply(A):
+        if np.shape(A) != shape:
+            raise ValueError(f"layer takes a batch of shape {shape} (d, n), samples as "
+                             f"columns; got {describe(A)}.")
+        return layer(A)
+    return apply
 
 
 @exercise("invariance", "4.2", "measure how far a layer moves the cosines", LESSON,
@@ -229,15 +247,17 @@ def check_invariance(invariance_gap) -> str:
     from bnteach import batches, meanfield
     rng = np.random.default_rng(7)
 
-    def wide(X):                                  # (d, n) -> (n, n): the wide RC+ReLU layer
-        return batches.from_gram(meanfield.step(X.T @ X))
+    def wide(X):                    # (d, n) -> (n + 2, n): the wide RC+ReLU layer, whose
+        return batches.from_gram(meanfield.step(X.T @ X), d=X.shape[1] + 2)  # width is not n
 
-    cases = [("the cluster+outlier batch, wide RC+ReLU layer", batches.cluster_outlier(n=6), wide),
+    cases = [("the cluster+outlier batch, wide RC+ReLU layer", batches.cluster_outlier(n=6, d=9),
+              wide),
              ("a random batch, wide RC+ReLU layer", rng.standard_normal((9, 6)), wide),
              ("a tight cluster with no outlier, wide RC+ReLU layer",
               batches.cluster_outlier(n=6, d=12, noise=0.3, rng=rng)[:, :5], wide),
              ("a random batch, the layer X -> 3 X", rng.standard_normal((5, 4)), lambda X: 3 * X)]
     for what, X, layer in cases:
+        layer = _batch_layer(layer, X.shape)
         out = as_number(call(invariance_gap, X, layer, cause=_gram_cause), f"for {what}",
                         "Take np.max(np.abs(...)) of the difference of the cosine matrices.")
         before, after = _cos(X), _cos(layer(X))
