@@ -48,6 +48,8 @@ ALLOWED = {
                           "exercises.scaffold"},
     "exercises.solutions": {"exercises.harness"},
     **{f"exercises.lesson{k}": CORE | {"exercises.harness"} for k in (1, 2, 3, 4, 5, 7)},
+    "exercises.alpha_hints": CORE,
+    "exercises.lesson4": CORE | {"exercises.harness", "exercises.alpha_hints"},
     "exercises": CORE | {f"exercises.lesson{k}" for k in (1, 2, 3, 4, 5, 7)}
                  | {"exercises.harness", "exercises.solutions", "exercises.errors",
                     "exercises.progress"},

@@ -505,8 +505,49 @@ def _alpha_ratios(n, rng):
     return np.asarray(measure_alpha(n, rng))
 
 
+def _alpha_sim(n, rng, components=("rc", "relu"), members=None, draw_rng=None):
+    """measure_alpha with a mistake: other components, other members, another generator."""
+    draw_rng = rng if draw_rng is None else draw_rng
+    ratios = []
+    for _ in range(10):
+        X = bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=draw_rng)
+        before, after = bn.run(X, 1, width=4096, components=components, rng=draw_rng).grams
+        ratios.append(bn.metrics.cluster_spread(after, members)
+                      / bn.metrics.cluster_spread(before, members))
+    return ratios
+
+
+def _alpha_return_in_loop(n, rng):
+    for _ in range(10):
+        return [_alpha_sim(n, rng)[0]]
+
+
+def _alpha_no_layer(n, rng):
+    X = bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng)
+    G = X.T @ X
+    return [bn.metrics.cluster_spread(G) / bn.metrics.cluster_spread(G)] * 10
+
+
 ALPHA_WRONG = {
-    "no layer": (lambda n, rng: [1.0 + 1e-3 * k for k in range(10)], r"the spread did not change"),
+    "no layer": (_alpha_no_layer, r"the spread did not change"),
+    "with RS": (lambda n, rng: _alpha_sim(n, rng, ("rc", "rs", "relu")),
+                r"RS is not part of this layer. Use bn.run\(X, 1, width=4096, rng=rng\) with "
+                r"the default components \('rc', 'relu'\)"),
+    "no recentering": (lambda n, rng: _alpha_sim(n, rng, ("relu",)),
+                       r"about what a ReLU layer without recentering gives. Recentering is "
+                       r"missing"),
+    "outlier in the cluster": (lambda n, rng: _alpha_sim(n, rng, members=np.arange(n)),
+                               r"with almost no spread: you measured the spread of the whole "
+                               r"batch, outlier included"),
+    "rng not used": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.default_rng()),
+                     r"your ratios change from one call to the next.*use the rng you are given"),
+    "global random state": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.randint(10**6)),
+                            r"used numpy's global random state"),
+    "return inside the loop": (_alpha_return_in_loop, r"you returned 1 ratio: is your `return` "
+                                                      r"inside the loop\?"),
+    "empty list": (lambda n, rng: [], r"your list of ratios is empty"),
+    "a generator": (lambda n, rng: (r for r in _alpha_sim(n, rng)),
+                    r"returned a generator.*return a list or an array of the 10 ratios"),
     "inverted": (lambda n, rng: 1 / _alpha_ratios(n, rng), r"you divided before by after"),
     "angle": (lambda n, rng: np.sqrt(_alpha_ratios(n, rng)), r"that is the growth of the angle"),
     "squared": (lambda n, rng: _alpha_ratios(n, rng) ** 2, r"you squared the ratio"),
@@ -524,7 +565,7 @@ ALPHA_WRONG = {
 
 
 @pytest.mark.parametrize("variant", ALPHA_WRONG)
-def test_measure_alpha_rejects_with_hint(variant):
+def test_measure_alpha_rejects_with_hint(variant, keep_global_rng):
     wrong, hint = ALPHA_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_measure_alpha(wrong)
@@ -539,6 +580,8 @@ def test_measure_alpha_passes_for_other_correct_simulations():
             assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
                 n, np.random.default_rng([seed, n]), width=width, draws=draws))
     assert exercises.check_measure_alpha(lambda n, rng: tuple(measure_alpha(n, rng)))
+    # a linear layer with recentering (no ReLU) has the same α to first order: it passes
+    assert exercises.check_measure_alpha(lambda n, rng: _alpha_sim(n, rng, ("rc",)))
 
 
 # -- tree_gram: wrong variants and their hints ----------------------------------------------

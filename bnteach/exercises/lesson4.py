@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bnteach import metrics, theory
+from bnteach.exercises.alpha_hints import alpha_ratios, diagnose_alpha
 from bnteach.exercises.harness import (RTOL, as_array, as_number, call, describe, exercise,
                                        reject_known_mistakes)
 
@@ -134,16 +135,15 @@ def check_measure_alpha(measure_alpha) -> str:
         When it fails, with the exercise number and a hint saying what to fix.
     """
     for n in (8, 16):
-        rng = np.random.default_rng(100 + n)
-        out = call(measure_alpha, n, rng, cause=_alpha_cause)
-        assert out is not None, "your function returned None. Did you forget `return`?"
-        assert np.ndim(out) == 1 and not isinstance(out, str), (
-            f"return the growth factors of your draws, one per draw (a list or a 1-d array of "
-            f"10 numbers), not {'their mean' if np.ndim(out) == 0 else f'an array of shape {np.shape(out)}'}: "
-            f"the check judges your simulation by its own spread.")
-        ratios = np.asarray(out, dtype=float)
-        assert len(ratios) >= 5, (f"for n = {n} you returned {len(ratios)} ratios; "
-                                  f"simulate 10 draws and return all 10.")
+        ratios = alpha_ratios(call(measure_alpha, n, np.random.default_rng(100 + n),
+                              cause=_alpha_cause), n)
+        if n == 8:                       # the same seed again: the same draws
+            again = np.asarray(call(measure_alpha, n, np.random.default_rng(100 + n)), float)
+            assert again.shape == ratios.shape and np.array_equal(again, ratios,
+                                                                  equal_nan=True), (
+                "your ratios change from one call to the next, although both calls got a "
+                "generator seeded alike: use the rng you are given for every random draw "
+                "(rng=rng), so your results can be reproduced.")
         assert np.all(np.isfinite(ratios)), (
             f"for n = {n} some of your ratios are nan or inf: the spread before the layer was 0. "
             f"Did you pass noise=1e-3 to bn.batches.cluster_outlier?")
@@ -157,6 +157,7 @@ def check_measure_alpha(measure_alpha) -> str:
               "computing a formula.")
         if se <= 0.05 and abs(mean - alpha) <= 5 * se:
             continue
+        diagnose_alpha(n, mean, se)
         assert se <= 0.05, (
             f"for n = {n} your ratios spread too much to tell (standard error of their mean "
             f"{se:.3f}): use width 4096 (bn.run(..., width=4096)) and 10 draws.")
