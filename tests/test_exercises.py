@@ -953,6 +953,16 @@ SPLIT_WRONG = {
                     else _growth(G0, m), r"you measured the small group"),
     "default members": (lambda G0, m: metrics.cluster_spread(meanfield.step(G0))
                         / metrics.cluster_spread(G0), r"without members takes every sample"),
+    "last samples": (lambda G0, m: _growth(G0, m, np.arange(m, len(G0))),
+                     r"for n = 16, m = 1 .*you measured the last n − m samples \(np.arange\(m, "
+                     r"n\)\); the big group is the first n − m samples"),
+    "first m samples": (lambda G0, m: _growth(G0, m, np.arange(m)) if m == 1 else _growth(G0, m),
+                        r"m = 1 raised ValueError: The 'members' parameter.* Likely "
+                        r"cause: the big group has n − m samples, the first n − m"),
+    "first m samples, m >= 2": (lambda G0, m: _growth(G0, m, np.arange(max(m, 2))),
+                                r"for n = 16, m = 4 .*you measured the first m samples"),
+    "mixed groups": (lambda G0, m: _growth(G0, m, np.r_[0:len(G0) - m - 1, len(G0) - 1]),
+                     r"a spread that mixes the two groups.*the small group, the last m, is not"),
     "whole batch": (lambda G0, m: _growth(G0, m, np.arange(len(G0))),
                     r"the spread of the whole batch"),
     "Gram entries": (lambda G0, m: _growth(G0, m, f=lambda G, ms: np.mean(
