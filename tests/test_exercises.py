@@ -880,6 +880,10 @@ def _kernel(C, cos_map=theory.relu_cosine):
 
 WIDE_WRONG = {
     "no recentering": (lambda G, rc=None: _kernel(G), r"you skipped recentering"),
+    "identity in P": (lambda G, relu_cosine=theory.relu_cosine: _kernel(
+        (np.eye(len(G)) - np.eye(len(G)) / len(G)) @ G @ (np.eye(len(G)) - np.eye(len(G)) / len(G)),
+        relu_cosine), r"your P does not recenter: the rows of P @ G @ P should sum to 0. P = I − "
+                      r"11ᵀ/n uses the all-ones matrix \(np.ones\(\(n, n\)\) / n\), not the identity"),
     "one side": (lambda G, rc=None: _kernel(G - G.mean(axis=1, keepdims=True)),
                  r"recenter both sides: P @ G @ P"),
     "cosines only": (lambda G, rc=None: metrics.cosines(_kernel(_P(len(G)) @ G @ _P(len(G)))),
