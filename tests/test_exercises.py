@@ -649,6 +649,18 @@ def test_summary_lists_states(capsys):
     assert lines[1].endswith("failed")
 
 
+def test_summary_is_a_table_whose_states_share_one_column(capsys):
+    """A long title (3.3's) does not push its state out of the column."""
+    exercises.check_rescale(rescale)
+    exercises.check_wide_layer(_stub("wide_layer"))
+    exercises.check_split_growth(split_growth)
+    lines = _summary(capsys)[1:]
+    titles = [exercises.EXERCISES[n].title for n in ("rescale", "wide_layer", "split_growth")]
+    starts = {line.index(state) for line, state in zip(lines, ("passed", "pending", "passed"))}
+    assert len(starts) == 1, lines
+    assert all(t in line for t, line in zip(titles, lines))
+
+
 def test_summary_only_lists_checked_exercises_without_a_lesson(capsys):
     exercises.check_rescale(rescale)
     lines = _summary(capsys)

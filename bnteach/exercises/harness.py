@@ -310,5 +310,6 @@ def summary(lesson: str | int | None = None) -> None:
         return
     done = sum(state.startswith("passed") for _, state in rows)
     print(f"Exercises: {done} of {len(rows)} passed")
+    width = max(len(ex.title) for ex, _ in rows)          # a table: the states in one column
     for ex, state in sorted(rows, key=lambda r: [int(p) for p in r[0].number.split(".")]):
-        print(f"  {ex.number:<5} {ex.title:<40} {state}")
+        print(f"  {ex.number:<5} {ex.title:<{width}}  {state}")
