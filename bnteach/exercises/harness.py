@@ -7,8 +7,10 @@ Every checker of ``bnteach.exercises`` follows one protocol (course standards M4
   copies and fails with a hint if it modifies its input or uses numpy's global
   random state;
 * **pass**: it prints one line and returns a true :class:`Result`;
-* **pending**: while the stub still raises ``NotImplementedError`` it says so and
-  returns a false :class:`Result`, so Run All goes on;
+* **pending**: while the stub still raises ``NotImplementedError`` (or a scaffold's
+  ``...`` is left: the line names the variables still ``...``,
+  :mod:`bnteach.exercises.scaffold`) it says so and returns a false :class:`Result`,
+  so Run All goes on;
 * **fail**: it raises :class:`~bnteach.exercises.errors.CheckFailed` (an
   ``AssertionError``) whose message starts with the exercise number and says what
   to fix; Jupyter shows that message alone, without a traceback. An exception
@@ -217,10 +219,12 @@ def call(fn, *args, cause=None):
 
     Raises
     ------
+    NotImplementedError
+        (pending) If ``fn`` raises it, or a scaffold's ``...`` is left in it:
+        :class:`~bnteach.exercises.scaffold.Unfilled` names the variables still ``...``.
     AssertionError
-        With a hint if ``fn`` raised an exception (other than ``NotImplementedError``,
-        which means pending), modified an input array in place or used numpy's global
-        random state (``np.random.*``).
+        With a hint if ``fn`` raised another exception, modified an input array in
+        place (naming it) or used numpy's global random state (``np.random.*``).
 
     Examples
     --------

@@ -115,7 +115,8 @@ def check_measure_alpha(measure_alpha) -> str:
     (:func:`bnteach.theory.alpha`; derived in this course, checked numerically)
     within 5 of their own standard errors, which must be below 0.05 (a simulation
     of width 4096 has about 0.012). Draws that all agree are refused: a simulation
-    has a spread, a closed form has none.
+    has a spread, a closed form has none. The function is called twice with
+    generators seeded alike and must return the same ratios (it uses its ``rng``).
 
     Parameters
     ----------
@@ -223,7 +224,10 @@ def check_invariance(invariance_gap) -> str:
 
     Exercise 4.2 of ``lessons/04_clustering.ipynb``. ``layer`` maps a batch ``(d, n)``
     to the next one, ``(d_out, n)``; the gap is ``max |cos_ij(layer(X)) − cos_ij(X)|``
-    over all pairs. The checker tries the infinitely wide RC+ReLU layer on the
+    over all pairs. The checker's layers refuse any batch but ``X`` itself (``X.T``
+    above all), and its wide layer returns ``n + 2`` rows, so a batch handed to
+    :func:`bnteach.metrics.cosines` is refused too. The checker tries the infinitely
+    wide RC+ReLU layer on the
     cluster+outlier batch (gap about 0: the batch is invariant), on a random batch
     and on a tight cluster without an outlier (clearly not 0), and a layer that only
     rescales (gap 0), comparing with the reference at relative tolerance 1e-8.
