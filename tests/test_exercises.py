@@ -541,6 +541,8 @@ ALPHA_WRONG = {
                                r"batch, outlier included"),
     "rng not used": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.default_rng()),
                      r"your ratios change from one call to the next.*use the rng you are given"),
+    "a generator of its own": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.default_rng(0)),
+                               r"the same whatever generator your function is given"),
     "global random state": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.randint(10**6)),
                             r"used numpy's global random state"),
     "return inside the loop": (_alpha_return_in_loop, r"you returned 1 ratio: is your `return` "
@@ -577,8 +579,9 @@ def test_measure_alpha_passes_for_other_correct_simulations():
     for seed in range(10):
         for width, draws in ((4096, 10), (2048, 20)):
             exercises.reset_status()
-            assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
-                n, np.random.default_rng([seed, n]), width=width, draws=draws))
+            assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(   # another
+                n, np.random.default_rng([seed, n, rng.integers(2**32)]),          # stream
+                width=width, draws=draws))
     assert exercises.check_measure_alpha(lambda n, rng: tuple(measure_alpha(n, rng)))
     # a linear layer with recentering (no ReLU) has the same α to first order: it passes
     assert exercises.check_measure_alpha(lambda n, rng: _alpha_sim(n, rng, ("rc",)))

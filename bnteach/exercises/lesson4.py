@@ -116,7 +116,8 @@ def check_measure_alpha(measure_alpha) -> str:
     within 5 of their own standard errors, which must be below 0.05 (a simulation
     of width 4096 has about 0.012). Draws that all agree are refused: a simulation
     has a spread, a closed form has none. The function is called twice with
-    generators seeded alike and must return the same ratios (it uses its ``rng``).
+    generators seeded alike and must return the same ratios, and with another
+    generator other ratios (it uses its ``rng``).
 
     Parameters
     ----------
@@ -145,6 +146,7 @@ def check_measure_alpha(measure_alpha) -> str:
                 "your ratios change from one call to the next, although both calls got a "
                 "generator seeded alike: use the rng you are given for every random draw "
                 "(rng=rng), so your results can be reproduced.")
+            first = ratios
         assert np.all(np.isfinite(ratios)), (
             f"for n = {n} some of your ratios are nan or inf: the spread before the layer was 0. "
             f"Did you pass noise=1e-3 to bn.batches.cluster_outlier?")
@@ -178,6 +180,10 @@ def check_measure_alpha(measure_alpha) -> str:
             f"one wide layer (width 4096), components ('rc', 'relu') and no RS, and return "
             f"bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before) for each of "
             f"10 draws.")
+    other = np.asarray(call(measure_alpha, 8, np.random.default_rng(7)), float)
+    assert not (other.shape == first.shape and np.array_equal(other, first)), (
+        "your ratios are the same whatever generator your function is given: draw from the "
+        "rng you are given (rng=rng), not from a generator of your own.")
     return "the mean of your draws agrees with alpha(n) = n²/(n² − 2n + 2) for n = 8 and 16."
 
 
