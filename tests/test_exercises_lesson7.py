@@ -189,8 +189,9 @@ WRONG = {
                r"returned a list; return a numpy array"),
     "modified input": (_in_place, r"modified its input array in place: Z \(e.g. Z -= "),
     "modified dY": (_dY_in_place, r"modified its input array in place: dY \(e.g. dY -= "),
-    "components ignored": (_always_both, r"components=\('rc',\) has no RS \(rescaling\) step, "
-                                         r"but you went back through both"),
+    "components ignored": (_always_both, r"with components \('rc',\): there is no RS \(rescaling\) "
+                                         r"step here, but you went back through both: apply only "
+                                         r"the steps named in components \(if \"rs\" in"),
     "global rng": (_global_rng, r"used numpy's global random state"),
     "a typo": (lambda Z, dY, c=("rc", "rs"): Z.meen(axis=1),
                r"raised AttributeError: 'numpy.ndarray' object has no attribute 'meen'"),

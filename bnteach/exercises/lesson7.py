@@ -52,11 +52,12 @@ def _mistakes(Z, dY, comps):
     rc, rs, square = "rc" in comps, "rs" in comps, Z.shape[0] == Z.shape[1]
     b = lambda **kw: _backward(Z, dY, comps, **kw)        # noqa: E731
     steps = {"rc": "RC (recentering)", "rs": "RS (rescaling)"}
-    missing = " or ".join(steps[c] for c in ("rc", "rs") if c not in comps)
+    missing = [c for c in ("rc", "rs") if c not in comps]
     return [
         (backprop.bn_backward(Z, dY, ("rc", "rs")) if missing else None,
-         f"components={comps} has no {missing} step, but you went back through both: apply "
-         f"only the steps named in components (if \"rc\" in components: ...)."),
+         f"there is no {' or '.join(steps[c] for c in missing)} step here, but you went back "
+         f"through both: apply only the steps named in components "
+         f"(if \"{missing[0] if missing else ''}\" in components: ...)."),
         (dY if (rc or rs) else None,
          "you returned dY unchanged. The gradient has to go back through the normalization: "
          "through RS (Y = Zc / r) and RC (Zc = Z − mean(Z))."),
