@@ -505,8 +505,51 @@ def _alpha_ratios(n, rng):
     return np.asarray(measure_alpha(n, rng))
 
 
+def _alpha_sim(n, rng, components=("rc", "relu"), members=None, draw_rng=None):
+    """measure_alpha with a mistake: other components, other members, another generator."""
+    draw_rng = rng if draw_rng is None else draw_rng
+    ratios = []
+    for _ in range(10):
+        X = bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=draw_rng)
+        before, after = bn.run(X, 1, width=4096, components=components, rng=draw_rng).grams
+        ratios.append(bn.metrics.cluster_spread(after, members)
+                      / bn.metrics.cluster_spread(before, members))
+    return ratios
+
+
+def _alpha_return_in_loop(n, rng):
+    for _ in range(10):
+        return [_alpha_sim(n, rng)[0]]
+
+
+def _alpha_no_layer(n, rng):
+    X = bn.batches.cluster_outlier(n=n, d=40, noise=1e-3, rng=rng)
+    G = X.T @ X
+    return [bn.metrics.cluster_spread(G) / bn.metrics.cluster_spread(G)] * 10
+
+
 ALPHA_WRONG = {
-    "no layer": (lambda n, rng: [1.0 + 1e-3 * k for k in range(10)], r"the spread did not change"),
+    "no layer": (_alpha_no_layer, r"the spread did not change"),
+    "with RS": (lambda n, rng: _alpha_sim(n, rng, ("rc", "rs", "relu")),
+                r"RS is not part of this layer. Use bn.run\(X, 1, width=4096, rng=rng\) with "
+                r"the default components \('rc', 'relu'\)"),
+    "no recentering": (lambda n, rng: _alpha_sim(n, rng, ("relu",)),
+                       r"about what a ReLU layer without recentering gives. Recentering is "
+                       r"missing"),
+    "outlier in the cluster": (lambda n, rng: _alpha_sim(n, rng, members=np.arange(n)),
+                               r"with almost no spread: you measured the spread of the whole "
+                               r"batch, outlier included"),
+    "rng not used": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.default_rng()),
+                     r"your ratios change from one call to the next.*use the rng you are given"),
+    "a generator of its own": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.default_rng(0)),
+                               r"the same whatever generator your function is given"),
+    "global random state": (lambda n, rng: _alpha_sim(n, rng, draw_rng=np.random.randint(10**6)),
+                            r"used numpy's global random state"),
+    "return inside the loop": (_alpha_return_in_loop, r"you returned 1 ratio: is your `return` "
+                                                      r"inside the loop\?"),
+    "empty list": (lambda n, rng: [], r"your list of ratios is empty"),
+    "a generator": (lambda n, rng: (r for r in _alpha_sim(n, rng)),
+                    r"returned a generator.*return a list or an array of the 10 ratios"),
     "inverted": (lambda n, rng: 1 / _alpha_ratios(n, rng), r"you divided before by after"),
     "angle": (lambda n, rng: np.sqrt(_alpha_ratios(n, rng)), r"that is the growth of the angle"),
     "squared": (lambda n, rng: _alpha_ratios(n, rng) ** 2, r"you squared the ratio"),
@@ -524,7 +567,7 @@ ALPHA_WRONG = {
 
 
 @pytest.mark.parametrize("variant", ALPHA_WRONG)
-def test_measure_alpha_rejects_with_hint(variant):
+def test_measure_alpha_rejects_with_hint(variant, keep_global_rng):
     wrong, hint = ALPHA_WRONG[variant]
     with pytest.raises(AssertionError, match=hint):
         exercises.check_measure_alpha(wrong)
@@ -536,9 +579,12 @@ def test_measure_alpha_passes_for_other_correct_simulations():
     for seed in range(10):
         for width, draws in ((4096, 10), (2048, 20)):
             exercises.reset_status()
-            assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(
-                n, np.random.default_rng([seed, n]), width=width, draws=draws))
+            assert exercises.check_measure_alpha(lambda n, rng: measure_alpha(   # another
+                n, np.random.default_rng([seed, n, rng.integers(2**32)]),          # stream
+                width=width, draws=draws))
     assert exercises.check_measure_alpha(lambda n, rng: tuple(measure_alpha(n, rng)))
+    # a linear layer with recentering (no ReLU) has the same α to first order: it passes
+    assert exercises.check_measure_alpha(lambda n, rng: _alpha_sim(n, rng, ("rc",)))
 
 
 # -- tree_gram: wrong variants and their hints ----------------------------------------------
@@ -604,6 +650,18 @@ def test_summary_lists_states(capsys):
     lines = _summary(capsys)
     assert lines[0] == "Exercises: 0 of 2 passed"
     assert lines[1].endswith("failed")
+
+
+def test_summary_is_a_table_whose_states_share_one_column(capsys):
+    """A long title (3.3's) does not push its state out of the column."""
+    exercises.check_rescale(rescale)
+    exercises.check_wide_layer(_stub("wide_layer"))
+    exercises.check_split_growth(split_growth)
+    lines = _summary(capsys)[1:]
+    titles = [exercises.EXERCISES[n].title for n in ("rescale", "wide_layer", "split_growth")]
+    starts = {line.index(state) for line, state in zip(lines, ("passed", "pending", "passed"))}
+    assert len(starts) == 1, lines
+    assert all(t in line for t, line in zip(titles, lines))
 
 
 def test_summary_only_lists_checked_exercises_without_a_lesson(capsys):
@@ -837,6 +895,10 @@ def _kernel(C, cos_map=theory.relu_cosine):
 
 WIDE_WRONG = {
     "no recentering": (lambda G, rc=None: _kernel(G), r"you skipped recentering"),
+    "identity in P": (lambda G, relu_cosine=theory.relu_cosine: _kernel(
+        (np.eye(len(G)) - np.eye(len(G)) / len(G)) @ G @ (np.eye(len(G)) - np.eye(len(G)) / len(G)),
+        relu_cosine), r"your P does not recenter: the rows of P @ G @ P should sum to 0. P = I − "
+                      r"11ᵀ/n uses the all-ones matrix \(np.ones\(\(n, n\)\) / n\), not the identity"),
     "one side": (lambda G, rc=None: _kernel(G - G.mean(axis=1, keepdims=True)),
                  r"recenter both sides: P @ G @ P"),
     "cosines only": (lambda G, rc=None: metrics.cosines(_kernel(_P(len(G)) @ G @ _P(len(G)))),
@@ -881,6 +943,11 @@ INVARIANCE_WRONG = {
                                             - metrics.cosines(X @ X.T))),
              r"did you take the cosines of the rows \(X @ X.T, the neurons"),
     "bool": (lambda X, layer: np.allclose(_cos(layer(X)), _cos(X)), r"you returned (True|False)"),
+    "cosines of the batch": (lambda X, layer: np.max(np.abs(metrics.cosines(layer(X)) - _cos(X))),
+                             r"got shape \(8, 6\).*you passed a batch, not its Gram matrix, to "
+                             r"bn.metrics.cosines"),
+    "layer of X.T": (lambda X, layer: np.max(np.abs(_cos(layer(X.T).T) - _cos(X))),
+                     r"call layer\(X\), not layer\(X.T\)"),
     "matrix": (lambda X, layer: _cos(layer(X)) - _cos(X), r"return one number"),
 }
 
@@ -905,6 +972,16 @@ SPLIT_WRONG = {
                     else _growth(G0, m), r"you measured the small group"),
     "default members": (lambda G0, m: metrics.cluster_spread(meanfield.step(G0))
                         / metrics.cluster_spread(G0), r"without members takes every sample"),
+    "last samples": (lambda G0, m: _growth(G0, m, np.arange(m, len(G0))),
+                     r"for n = 16, m = 1 .*you measured the last n − m samples \(np.arange\(m, "
+                     r"n\)\); the big group is the first n − m samples"),
+    "first m samples": (lambda G0, m: _growth(G0, m, np.arange(m)) if m == 1 else _growth(G0, m),
+                        r"m = 1 raised ValueError: The 'members' parameter.* Likely "
+                        r"cause: the big group has n − m samples, the first n − m"),
+    "first m samples, m >= 2": (lambda G0, m: _growth(G0, m, np.arange(max(m, 2))),
+                                r"for n = 16, m = 4 .*you measured the first m samples"),
+    "mixed groups": (lambda G0, m: _growth(G0, m, np.r_[0:len(G0) - m - 1, len(G0) - 1]),
+                     r"a spread that mixes the two groups.*the small group, the last m, is not"),
     "whole batch": (lambda G0, m: _growth(G0, m, np.arange(len(G0))),
                     r"the spread of the whole batch"),
     "Gram entries": (lambda G0, m: _growth(G0, m, f=lambda G, ms: np.mean(
@@ -982,3 +1059,44 @@ def test_a_broken_progress_file_is_ignored(tmp_path, monkeypatch, capsys):
     assert _summary(capsys) == ["No exercises checked yet in this session."]
     assert exercises.check_rescale(rescale)
     assert progress.load()["rescale"]["state"] == "passed"
+
+
+# -- half-filled scaffolds: pending, naming what is still `...` ---------------------------------
+
+def _wide_layer_half(G, relu_cosine=theory.relu_cosine):
+    n = len(G)
+    P = np.eye(n) - np.ones((n, n)) / n           # noqa: F841 (filled, C not yet)
+    C = ...
+    norms = np.sqrt(np.diag(C))
+    cos = np.clip(C / np.outer(norms, norms), -1.0, 1.0)
+    return np.outer(norms, norms) * relu_cosine(cos)
+
+
+def _split_growth_half(G0, m):
+    big = ...
+    G1 = meanfield.step(G0)
+    return metrics.cluster_spread(G1, big) / metrics.cluster_spread(G0, big)
+
+
+def _find_outlier_returns_unfilled(G):
+    index = int(np.argmax(np.diag(G)))
+    ratio = ...
+    return index, ratio
+
+
+@pytest.mark.parametrize("check, fn, names", [
+    (exercises.check_wide_layer, _wide_layer_half, "`C` is still `...`: fill it in"),
+    (exercises.check_split_growth, _split_growth_half, "`big` is still `...`: fill it in"),
+    (exercises.check_find_outlier, _find_outlier_returns_unfilled, "`ratio` is still `...`"),
+])
+def test_a_half_filled_scaffold_is_pending_and_names_the_gaps(check, fn, names, capsys):
+    assert check(fn) == False                                        # noqa: E712
+    out = capsys.readouterr().out
+    assert "is pending" in out and names in out and "ValueError" not in out
+    assert list(exercises.status().values()) == ["pending"]
+
+
+def test_several_gaps_are_named_together():
+    from bnteach.exercises.scaffold import Unfilled
+    assert str(Unfilled(["P", "C", "norms"])) == (
+        "`P`, `C` and `norms` are still `...`: fill them in")

@@ -135,6 +135,28 @@ def _in_place(Z, dY, components=("rc", "rs")):
     return backprop.bn_backward(Z, dY, components)
 
 
+def _dY_in_place(Z, dY, components=("rc", "rs")):
+    dY /= 2                                      # only dY changes (in place)
+    return backprop.bn_backward(Z, dY, components)
+
+
+def _always_both(Z, dY, components=("rc", "rs")):
+    return backprop.bn_backward(Z, dY, ("rc", "rs"))     # components ignored
+
+
+def _dZ_left_unfilled(Z, dY, components=("rc", "rs")):
+    Zc = Z - Z.mean(axis=1, keepdims=True) if "rc" in components else Z
+    dZc = dY
+    if "rs" in components:
+        r = np.sqrt(np.mean(Zc ** 2, axis=1, keepdims=True))
+        Y = Zc / r
+        dZc = (dY - Y * np.mean(dY * Y, axis=1, keepdims=True)) / r
+    dZ = dZc
+    if "rc" in components:
+        dZ = ...
+    return dZ
+
+
 def _global_rng(Z, dY, components=("rc", "rs")):
     np.random.rand()
     return backprop.bn_backward(Z, dY, components)
@@ -165,7 +187,11 @@ WRONG = {
     "None": (lambda Z, dY, c=("rc", "rs"): None, r"returned None. Did you forget `return`"),
     "a list": (lambda Z, dY, c=("rc", "rs"): backprop.bn_backward(Z, dY, c).tolist(),
                r"returned a list; return a numpy array"),
-    "modified input": (_in_place, r"modified its input array in place"),
+    "modified input": (_in_place, r"modified its input array in place: Z \(e.g. Z -= "),
+    "modified dY": (_dY_in_place, r"modified its input array in place: dY \(e.g. dY -= "),
+    "components ignored": (_always_both, r"with components \('rc',\): there is no RS \(rescaling\) "
+                                         r"step here, but you went back through both: apply only "
+                                         r"the steps named in components \(if \"rs\" in"),
     "global rng": (_global_rng, r"used numpy's global random state"),
     "a typo": (lambda Z, dY, c=("rc", "rs"): Z.meen(axis=1),
                r"raised AttributeError: 'numpy.ndarray' object has no attribute 'meen'"),
@@ -229,6 +255,12 @@ def test_every_classic_mistake_differs_from_the_answer_on_the_checkers_inputs():
         for out, hint in lesson7._mistakes(Z, dY, comps):
             if out is not None and out.shape == right.shape:
                 assert not np.allclose(out, right), (comps, hint)
+
+
+def test_a_half_filled_scaffold_is_pending_and_names_the_gap(capsys):
+    assert exercises.check_bn_backward(_dZ_left_unfilled) == False      # noqa: E712
+    assert "is pending: `dZ` is still `...`: fill it in" in capsys.readouterr().out
+    assert exercises.status()["bn_backward"] == "pending"
 
 
 def test_the_checker_passes_a_non_callable_back_as_a_type_error():

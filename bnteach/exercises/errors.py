@@ -15,7 +15,7 @@ import re
 import textwrap
 
 __all__ = ["Result", "CheckFailed", "NotAFunction", "describe", "called", "explain",
-           "LIKELY_CAUSES"]
+           "param_names", "LIKELY_CAUSES"]
 
 
 class Result:
@@ -201,14 +201,37 @@ def called(fn, args) -> str:
     """
     name = getattr(fn, "__name__", "your function")
     name = "your lambda" if name == "<lambda>" else name
+    names = param_names(fn, len(args))
+    given = ", ".join(f"{p} = {describe(a)}" for p, a in zip(names, args))
+    return f"{name}({', '.join(names)})" + (f" with {given}" if given else "")
+
+
+def param_names(fn, count: int) -> list[str]:
+    """The names of ``fn``'s first ``count`` positional parameters (``arg<k>`` if unknown).
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function.
+    count : int
+        How many arguments it is called with.
+
+    Returns
+    -------
+    list of str
+        One name per argument.
+
+    Examples
+    --------
+    >>> param_names(lambda Z, dY: Z, 3)
+    ['Z', 'dY', 'arg3']
+    """
     try:
         params = [p.name for p in inspect.signature(fn).parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         params = []
-    names = (params + [f"arg{i + 1}" for i in range(len(params), len(args))])[:len(args)]
-    given = ", ".join(f"{p} = {describe(a)}" for p, a in zip(names, args))
-    return f"{name}({', '.join(names)})" + (f" with {given}" if given else "")
+    return (params + [f"arg{i + 1}" for i in range(len(params), count)])[:count]
 
 
 def explain(err: BaseException, fn, args, cause: str | None = None) -> str:

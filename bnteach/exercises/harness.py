@@ -7,8 +7,10 @@ Every checker of ``bnteach.exercises`` follows one protocol (course standards M4
   copies and fails with a hint if it modifies its input or uses numpy's global
   random state;
 * **pass**: it prints one line and returns a true :class:`Result`;
-* **pending**: while the stub still raises ``NotImplementedError`` it says so and
-  returns a false :class:`Result`, so Run All goes on;
+* **pending**: while the stub still raises ``NotImplementedError`` (or a scaffold's
+  ``...`` is left: the line names the variables still ``...``,
+  :mod:`bnteach.exercises.scaffold`) it says so and returns a false :class:`Result`,
+  so Run All goes on;
 * **fail**: it raises :class:`~bnteach.exercises.errors.CheckFailed` (an
   ``AssertionError``) whose message starts with the exercise number and says what
   to fix; Jupyter shows that message alone, without a traceback. An exception
@@ -31,13 +33,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from bnteach.exercises import progress
-from bnteach.exercises.errors import CheckFailed, NotAFunction, Result, called, describe, explain
+from bnteach.exercises.errors import (CheckFailed, NotAFunction, Result, called, describe,
+                                     explain, param_names)
+from bnteach.exercises.scaffold import (Unfilled, holds_ellipsis, is_learners,
+                                       traceback_frames, unfilled_names)
 from bnteach.exercises.results import as_array, as_number, reject_known_mistakes
 
 __all__ = ["Exercise", "EXERCISES", "status", "reset_status", "RTOL", "exercise", "call",
@@ -133,11 +139,13 @@ def exercise(name: str, number: str, title: str, lesson: str, function: str | No
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # the check judges; it shows one message
                     message = check(fn)
-            except NotImplementedError:
+            except NotImplementedError as err:
                 _set(name, "pending")
-                print(f"Exercise {entry.number} ({entry.title}) is pending: your function "
-                      f"still raises NotImplementedError (or uses a `...` not filled in yet). "
-                      f"Fill it in and run this cell again.")
+                print(f"Exercise {entry.number} ({entry.title}) is pending: "
+                      + (f"{err}, and run this cell again." if isinstance(err, Unfilled)
+                         and err.names else "your function still raises NotImplementedError "
+                         "(or uses a `...` not filled in yet). Fill it in and run this cell "
+                         "again."))
                 return Result(False)
             except AssertionError as err:
                 hint = str(err)
@@ -211,10 +219,12 @@ def call(fn, *args, cause=None):
 
     Raises
     ------
+    NotImplementedError
+        (pending) If ``fn`` raises it, or a scaffold's ``...`` is left in it:
+        :class:`~bnteach.exercises.scaffold.Unfilled` names the variables still ``...``.
     AssertionError
-        With a hint if ``fn`` raised an exception (other than ``NotImplementedError``,
-        which means pending), modified an input array in place or used numpy's global
-        random state (``np.random.*``).
+        With a hint if ``fn`` raised another exception, modified an input array in
+        place (naming it) or used numpy's global random state (``np.random.*``).
 
     Examples
     --------
@@ -226,25 +236,36 @@ def call(fn, *args, cause=None):
     >>> call(halve_in_place, np.ones(2))
     Traceback (most recent call last):
         ...
-    AssertionError: your function modified its input array in place ...
+    AssertionError: your function modified its input array in place: Z ...
     """
     copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
     state = _global_rng_state()
+    returned = []                                # the learner's `...` locals when fn returned
+
+    def watch(frame, event, _):                  # the last of the learner's frames to return
+        if event == "return" and is_learners(frame.f_code, fn):
+            returned[:] = unfilled_names([frame], fn)
+    before = sys.getprofile()
+    sys.setprofile(watch)
     try:
         out = fn(*copies)
     except NotImplementedError:
         raise
     except Exception as err:                     # the learner's code failed: say why, briefly
-        if "ellipsis" in str(err).lower():       # a scaffold's `...` not filled in yet: pending
-            raise NotImplementedError from None
+        names = unfilled_names(traceback_frames(err), fn)
+        if names or "ellipsis" in str(err).lower():   # a scaffold's `...` not filled: pending
+            raise Unfilled(names) from None
         raise AssertionError(explain(err, fn, args, cause(err) if cause else None)) from None
-    if out is Ellipsis:                          # `return ...` of a scaffold: not written yet
-        raise NotImplementedError
+    finally:
+        sys.setprofile(before)
+    if holds_ellipsis(out):                      # built from a scaffold's `...`: not written yet
+        raise Unfilled(returned)
     _last.update(fn=fn, args=args, out=out)
-    for a, c in zip(args, copies):
+    for name, a, c in zip(param_names(fn, len(args)), args, copies):
         assert not isinstance(a, np.ndarray) or np.array_equal(a, c), (
-            "your function modified its input array in place (e.g. Z -= ... or Z /= ...). "
-            "Work on a new array instead: Z = Z - ... or Z / ..., so the caller's data stay intact.")
+            f"your function modified its input array in place: {name} (e.g. {name} -= ... or "
+            f"{name} /= ...). Work on a new array instead: {name} = {name} - ... or "
+            f"{name} / ..., so the caller's data stay intact.")
     assert _same_rng_state(state, _global_rng_state()), (
         "your function used numpy's global random state (np.random.*). Draw random numbers "
         "from a Generator instead: the rng passed to your function, if it takes one, or "
@@ -293,5 +314,6 @@ def summary(lesson: str | int | None = None) -> None:
         return
     done = sum(state.startswith("passed") for _, state in rows)
     print(f"Exercises: {done} of {len(rows)} passed")
+    width = max(len(ex.title) for ex, _ in rows)          # a table: the states in one column
     for ex, state in sorted(rows, key=lambda r: [int(p) for p in r[0].number.split(".")]):
-        print(f"  {ex.number:<5} {ex.title:<40} {state}")
+        print(f"  {ex.number:<5} {ex.title:<{width}}  {state}")

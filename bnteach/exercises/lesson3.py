@@ -176,6 +176,23 @@ def _kernel(G, cos_map):
     return np.outer(s, s) * cos_map(G / np.outer(s, s))
 
 
+def _linear(c):
+    """A cosine map that keeps every cosine: with it, a wide layer returns P G P."""
+    return np.clip(c, -1.0, 1.0)
+
+
+def _reject_identity_centering(wide_layer, G, prefix):
+    """Fail if ``wide_layer`` recenters with ``I − I/n``, which only rescales G."""
+    n = len(G)
+    out = np.asarray(call(lambda A: wide_layer(A, _linear), G), dtype=float)
+    if out.shape != G.shape or np.allclose(out.sum(axis=1), 0, atol=1e-9 * np.abs(out).max()):
+        return                                    # recentered, or another mistake
+    shrunk = (1 - 1 / n) ** 2 * G                 # P G P with P = I − I/n
+    assert not any(np.allclose(out, f * shrunk, rtol=1e-8, atol=1e-12) for f in (1, 0.5)), (
+        prefix + "your P does not recenter: the rows of P @ G @ P should sum to 0. "
+        "P = I − 11ᵀ/n uses the all-ones matrix (np.ones((n, n)) / n), not the identity.")
+
+
 @exercise("wide_layer", "3.3", "one infinitely wide layer on the Gram matrix", LESSON)
 def check_wide_layer(wide_layer) -> str:
     """Check your ``wide_layer(G, relu_cosine=bn.theory.relu_cosine)``: F(G) = K(P G P).
@@ -224,6 +241,7 @@ def check_wide_layer(wide_layer) -> str:
         scaled = lambda A: A * (n / np.trace(A))
         if np.allclose(scaled(out), expected, rtol=1e-8, atol=1e-10):
             continue
+        _reject_identity_centering(wide_layer, G, f"for {what}: ")
         relu = theory.relu_cosine
         variants = [
             (scaled(_kernel(G, relu)), "you skipped recentering: the layer is RC + ReLU, so "
@@ -250,8 +268,7 @@ def check_wide_layer(wide_layer) -> str:
             f"K_ij = √(C_ii C_jj) · relu_cosine(C_ij / √(C_ii C_jj)).")
     G = cases["a random batch of 5 samples with unequal norms"]
     P = layers.centering_matrix(len(G))
-    linear = lambda c: np.clip(c, -1.0, 1.0)       # a linear layer keeps every cosine
-    out = np.asarray(call(lambda A: wide_layer(A, linear), G), dtype=float)
+    out = np.asarray(call(lambda A: wide_layer(A, _linear), G), dtype=float)
     assert np.allclose(out * (5 / np.trace(out)), (P @ G @ P) * (5 / np.trace(P @ G @ P)),
                        rtol=1e-8, atol=1e-10), (
         "your function ignores its relu_cosine argument: called with a cosine map that keeps "

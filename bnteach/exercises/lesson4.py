@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from bnteach import metrics, theory
+from bnteach.exercises.alpha_hints import alpha_ratios, diagnose_alpha
 from bnteach.exercises.harness import (RTOL, as_array, as_number, call, describe, exercise,
                                        reject_known_mistakes)
 
@@ -114,7 +115,9 @@ def check_measure_alpha(measure_alpha) -> str:
     (:func:`bnteach.theory.alpha`; derived in this course, checked numerically)
     within 5 of their own standard errors, which must be below 0.05 (a simulation
     of width 4096 has about 0.012). Draws that all agree are refused: a simulation
-    has a spread, a closed form has none.
+    has a spread, a closed form has none. The function is called twice with
+    generators seeded alike and must return the same ratios, and with another
+    generator other ratios (it uses its ``rng``).
 
     Parameters
     ----------
@@ -134,16 +137,16 @@ def check_measure_alpha(measure_alpha) -> str:
         When it fails, with the exercise number and a hint saying what to fix.
     """
     for n in (8, 16):
-        rng = np.random.default_rng(100 + n)
-        out = call(measure_alpha, n, rng, cause=_alpha_cause)
-        assert out is not None, "your function returned None. Did you forget `return`?"
-        assert np.ndim(out) == 1 and not isinstance(out, str), (
-            f"return the growth factors of your draws, one per draw (a list or a 1-d array of "
-            f"10 numbers), not {'their mean' if np.ndim(out) == 0 else f'an array of shape {np.shape(out)}'}: "
-            f"the check judges your simulation by its own spread.")
-        ratios = np.asarray(out, dtype=float)
-        assert len(ratios) >= 5, (f"for n = {n} you returned {len(ratios)} ratios; "
-                                  f"simulate 10 draws and return all 10.")
+        ratios = alpha_ratios(call(measure_alpha, n, np.random.default_rng(100 + n),
+                              cause=_alpha_cause), n)
+        if n == 8:                       # the same seed again: the same draws
+            again = np.asarray(call(measure_alpha, n, np.random.default_rng(100 + n)), float)
+            assert again.shape == ratios.shape and np.array_equal(again, ratios,
+                                                                  equal_nan=True), (
+                "your ratios change from one call to the next, although both calls got a "
+                "generator seeded alike: use the rng you are given for every random draw "
+                "(rng=rng), so your results can be reproduced.")
+            first = ratios
         assert np.all(np.isfinite(ratios)), (
             f"for n = {n} some of your ratios are nan or inf: the spread before the layer was 0. "
             f"Did you pass noise=1e-3 to bn.batches.cluster_outlier?")
@@ -157,6 +160,7 @@ def check_measure_alpha(measure_alpha) -> str:
               "computing a formula.")
         if se <= 0.05 and abs(mean - alpha) <= 5 * se:
             continue
+        diagnose_alpha(n, mean, se)
         assert se <= 0.05, (
             f"for n = {n} your ratios spread too much to tell (standard error of their mean "
             f"{se:.3f}): use width 4096 (bn.run(..., width=4096)) and 10 draws.")
@@ -176,6 +180,10 @@ def check_measure_alpha(measure_alpha) -> str:
             f"one wide layer (width 4096), components ('rc', 'relu') and no RS, and return "
             f"bn.metrics.cluster_spread(after) / bn.metrics.cluster_spread(before) for each of "
             f"10 draws.")
+    other = np.asarray(call(measure_alpha, 8, np.random.default_rng(7)), float)
+    assert not (other.shape == first.shape and np.array_equal(other, first)), (
+        "your ratios are the same whatever generator your function is given: draw from the "
+        "rng you are given (rng=rng), not from a generator of your own.")
     return "the mean of your draws agrees with alpha(n) = n²/(n² − 2n + 2) for n = 8 and 16."
 
 
@@ -186,15 +194,33 @@ def _cos(X):
 
 
 def _gram_cause(err):
-    if "zero norm" in str(err):
+    text = str(err)
+    if "layer takes a batch" in text:
+        return ("layer takes the batch as it is, X itself (samples as columns), and returns "
+                "the next batch, (d_out, n): call layer(X), not layer(X.T).")
+    if "square Gram matrix" in text or "must be symmetric" in text:
+        return ("you passed a batch, not its Gram matrix, to bn.metrics.cosines: it takes the "
+                "(n, n) Gram matrix of the samples (the columns), not the batch (d, n) itself.")
+    if "zero norm" in text:
         return ("a vector of zero norm has no angle: did you take the cosines of the rows "
                 "(X @ X.T, the neurons, some of which can be all 0)? The samples are the "
                 "columns: G = X.T @ X, of shape (n, n).")
-    if "broadcast" in str(err):
-        return ("the layer changes the width d, so matrices of shape (d, d) before and after "
-                "do not line up: the Gram matrix of a batch of columns is X.T @ X, (n, n), "
-                "and its cosines are what the layer may or may not keep.")
+    if "broadcast" in text:
+        return ("did you take the cosines of the rows (X @ X.T, the neurons)? The layer "
+                "changes the width d, so matrices of shape (d, d) before and after do not "
+                "line up: the Gram matrix of a batch of columns is X.T @ X, (n, n), and its "
+                "cosines are what the layer may or may not keep.")
     return None
+
+
+def _batch_layer(layer, shape):
+    """``layer``, refusing any batch but one of ``shape`` (a transposed X, above all)."""
+    def apply(A):
+        if np.shape(A) != shape:
+            raise ValueError(f"layer takes a batch of shape {shape} (d, n), samples as "
+                             f"columns; got {describe(A)}.")
+        return layer(A)
+    return apply
 
 
 @exercise("invariance", "4.2", "measure how far a layer moves the cosines", LESSON,
@@ -204,7 +230,10 @@ def check_invariance(invariance_gap) -> str:
 
     Exercise 4.2 of ``lessons/04_clustering.ipynb``. ``layer`` maps a batch ``(d, n)``
     to the next one, ``(d_out, n)``; the gap is ``max |cos_ij(layer(X)) − cos_ij(X)|``
-    over all pairs. The checker tries the infinitely wide RC+ReLU layer on the
+    over all pairs. The checker's layers refuse any batch but ``X`` itself (``X.T``
+    above all), and its wide layer returns ``n + 2`` rows, so a batch handed to
+    :func:`bnteach.metrics.cosines` is refused too. The checker tries the infinitely
+    wide RC+ReLU layer on the
     cluster+outlier batch (gap about 0: the batch is invariant), on a random batch
     and on a tight cluster without an outlier (clearly not 0), and a layer that only
     rescales (gap 0), comparing with the reference at relative tolerance 1e-8.
@@ -229,15 +258,17 @@ def check_invariance(invariance_gap) -> str:
     from bnteach import batches, meanfield
     rng = np.random.default_rng(7)
 
-    def wide(X):                                  # (d, n) -> (n, n): the wide RC+ReLU layer
-        return batches.from_gram(meanfield.step(X.T @ X))
+    def wide(X):                    # (d, n) -> (n + 2, n): the wide RC+ReLU layer, whose
+        return batches.from_gram(meanfield.step(X.T @ X), d=X.shape[1] + 2)  # width is not n
 
-    cases = [("the cluster+outlier batch, wide RC+ReLU layer", batches.cluster_outlier(n=6), wide),
+    cases = [("the cluster+outlier batch, wide RC+ReLU layer", batches.cluster_outlier(n=6, d=9),
+              wide),
              ("a random batch, wide RC+ReLU layer", rng.standard_normal((9, 6)), wide),
              ("a tight cluster with no outlier, wide RC+ReLU layer",
               batches.cluster_outlier(n=6, d=12, noise=0.3, rng=rng)[:, :5], wide),
              ("a random batch, the layer X -> 3 X", rng.standard_normal((5, 4)), lambda X: 3 * X)]
     for what, X, layer in cases:
+        layer = _batch_layer(layer, X.shape)
         out = as_number(call(invariance_gap, X, layer, cause=_gram_cause), f"for {what}",
                         "Take np.max(np.abs(...)) of the difference of the cosine matrices.")
         before, after = _cos(X), _cos(layer(X))

@@ -109,6 +109,13 @@ def check_tree_gram(tree_gram) -> str:
     return "your Gram matrices match bnteach.tree.tree_gram."
 
 
+def _members_cause(err):
+    if "members" in str(err):
+        return ("the big group has n − m samples, the first n − m of the batch (m is the size "
+                "of the small group, the last m samples): check the indices you pass as members.")
+    return None
+
+
 @exercise("split_growth", "5.2", "measure the growth of a split's big group", LESSON)
 def check_split_growth(split_growth) -> str:
     """Check your ``split_growth(G0, m)``: the one-layer growth of the big group's spread.
@@ -143,7 +150,8 @@ def check_split_growth(split_growth) -> str:
     for n, m in ((16, 1), (16, 4), (8, 2), (16, 8)):
         G0 = tree.split_gram(n, m, rng=n + m)
         where = f"for n = {n}, m = {m}"
-        out = as_number(call(split_growth, G0, m), where, "Return the ratio of two spreads.")
+        out = as_number(call(split_growth, G0, m, cause=_members_cause), where,
+                        "Return the ratio of two spreads.")
         G1 = meanfield.step(G0)
         big, small = np.arange(n - m), np.arange(n - m, n)
         expected = spread(G1, big) / spread(G0, big)
@@ -163,6 +171,12 @@ def check_split_growth(split_growth) -> str:
             (ratio(spread) if m >= 2 else None,
              "bn.metrics.cluster_spread without members takes every sample but the longest: "
              "pass members=np.arange(n - m), the big group."),
+            (ratio(lambda G: spread(G, np.arange(m, n))) if n - m != m else None,
+             "you measured the last n − m samples (np.arange(m, n)); the big group is the "
+             "first n − m samples."),
+            (ratio(lambda G: spread(G, np.arange(m))) if 2 <= m < n - m else None,
+             "you measured the first m samples (np.arange(m)); the big group is the first "
+             "n − m samples, m being the size of the small group."),
             (ratio(lambda G: spread(G, np.arange(n))),
              "you measured the spread of the whole batch; measure the big group's, the first "
              "n − m samples: members=np.arange(n - m)."),
@@ -175,8 +189,13 @@ def check_split_growth(split_growth) -> str:
              "off by one: the big group is the first n − m samples, np.arange(n - m), "
              "n − m of them."),
         ]
+        # near 1 the mixed-group mistakes differ by 1e-8 (relative): rounding is far smaller
         reject_known_mistakes(out, hints, f"{where} you returned {out:.6f}: ",
-                              close=lambda a, b: np.isclose(a, b, rtol=1e-7, atol=0))
+                              close=lambda a, b: np.isclose(a, b, rtol=1e-10, atol=0))
+        assert abs(out - 1) > 1e-5, (
+            f"{where} you returned {out:.6f}: a spread that mixes the two groups, whose pairs "
+            f"across the groups hardly change in a wide layer. The big group is the first "
+            f"n − m samples; the small group, the last m, is not part of it.")
         raise AssertionError(
             f"{where} the big group's spread grows by {expected:.6f} in one wide layer; yours is "
             f"{out:.6f}. Compute G1 = bn.meanfield.step(G0), then the ratio of "

@@ -51,7 +51,13 @@ def _mistakes(Z, dY, comps):
     """(what a classic mistake returns, its hint), for these inputs; None where impossible."""
     rc, rs, square = "rc" in comps, "rs" in comps, Z.shape[0] == Z.shape[1]
     b = lambda **kw: _backward(Z, dY, comps, **kw)        # noqa: E731
+    steps = {"rc": "RC (recentering)", "rs": "RS (rescaling)"}
+    missing = [c for c in ("rc", "rs") if c not in comps]
     return [
+        (backprop.bn_backward(Z, dY, ("rc", "rs")) if missing else None,
+         f"there is no {' or '.join(steps[c] for c in missing)} step here, but you went back "
+         f"through both: apply only the steps named in components "
+         f"(if \"{missing[0] if missing else ''}\" in components: ...)."),
         (dY if (rc or rs) else None,
          "you returned dY unchanged. The gradient has to go back through the normalization: "
          "through RS (Y = Zc / r) and RC (Zc = Z − mean(Z))."),
@@ -168,8 +174,6 @@ def check_bn_backward(bn_backward) -> str:
             raise
         except Exception as err:        # any mistake becomes a hint, never a raw traceback
             raise AssertionError(_explain(err, shape, comps)) from None
-        assert out is not Ellipsis, ("your function returned `...`: fill in every `...` of the "
-                                     "scaffold with the formula it stands for.")
         out = as_array(out, shape, "the shape of Z, (d, n)")
         if out.dtype.kind not in "iuf":
             raise AssertionError(f"your dZ holds {out.dtype} values, not numbers: is a `...` of "
