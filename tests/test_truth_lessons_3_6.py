@@ -284,22 +284,33 @@ def sampler_layer(X, rng, width):
     return X * np.sqrt(X.shape[1] / np.sum(X * X))
 
 
+def _equiangular_measures(grams):
+    """Mean cosine and norm ratio per layer."""
+    C = cosines_per_layer(grams)
+    i, j = np.triu_indices(len(grams[0]), 1)
+    return C[:, i, j].mean(axis=1), norm_ratio_per_layer(grams)
+
+
 @lru_cache(maxsize=None)
-def _full_bn_run(seed, n=16, width=1024, depth=2000, path="eigh sampler"):
-    """Mean cosine and norm ratio per layer (1..depth) of one RC + RS + ReLU run."""
+def _full_bn_run(seed, n=16, width=1024, depth=2000):
+    """Mean cosine and norm ratio per layer (1..depth) of one RC + RS + ReLU run, through the
+    Gram sampler written above."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((width, n))
-    if path == "bn.run":
-        grams = bn.run(X, depth, components=("rc", "rs", "relu"), rng=rng).grams[1:]
-    else:
-        grams = []
-        for _ in range(depth):
-            X = sampler_layer(X, rng, width)
-            grams.append(X.T @ X)
-        grams = np.array(grams)
-    C = cosines_per_layer(grams)
-    i, j = np.triu_indices(n, 1)
-    return C[:, i, j].mean(axis=1), norm_ratio_per_layer(grams)
+    grams = []
+    for _ in range(depth):
+        X = sampler_layer(X, rng, width)
+        grams.append(X.T @ X)
+    return _equiangular_measures(np.array(grams))
+
+
+def _full_bn_package_runs(seeds, n=16, width=256, depth=2000):
+    """The same measures through the package, one run per seed from its own Gaussian batch
+    (``bn.run(rng.standard_normal((width, n)), depth, rng=rng)``), the runs advanced together."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((width, n)) for rng in rngs])
+    return [_equiangular_measures(traj.grams[1:])
+            for traj in bn.run_many(X0, depth, components=("rc", "rs", "relu"), seeds=rngs)]
 
 
 @pytest.mark.parametrize("claim", [
@@ -324,8 +335,7 @@ def test_full_batch_norm_stays_equiangular_for_2000_layers(claim):
             assert ratio.max() < 1.01, ratio.max()
         assert 1.08 <= np.median(ratio) <= 1.17, np.median(ratio)
         assert ratio.max() < 1.45, ratio.max()
-    for seed in (7304, 7305):                                  # the package's run, width 256
-        mean_cos, ratio = _full_bn_run(seed, width=256, path="bn.run")
+    for mean_cos, ratio in _full_bn_package_runs((7304, 7305)):   # the package's, width 256
         assert np.abs(mean_cos - kappa).max() < 0.03 and abs(mean_cos.mean() - kappa) < 0.005
         assert np.median(ratio) < 1.35 and ratio.max() < 2.0, (np.median(ratio), ratio.max())
 
