@@ -228,18 +228,17 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
         distinct, copies = _pattern(x)
         key = copies if copies is None else (distinct.tobytes(), copies.tobytes())
         groups.setdefault(key, []).append(i)
-    trajs = [None] * len(seeds)
+    trajs = {}                                                   # run number -> Trajectory
     for runs in groups.values():
-        group = _advance(X0 if len(groups) == 1 else X0[runs], depth, width, components,
-                         weights, weight_var, [rngs[i] for i in runs], [ints[i] for i in runs],
-                         keep, "run_many", runs)
-        for i, traj in zip(runs, group):
-            trajs[i] = traj
-    return trajs
+        trajs.update(zip(runs, _advance(
+            X0 if len(groups) == 1 else X0[runs], depth, width, components, weights,
+            weight_var, [rngs[i] for i in runs], [ints[i] for i in runs], keep, "run_many", runs)))
+    return [trajs[i] for i in range(len(seeds))]
 
 
 def _pattern(X0):
-    """``X0[:, distinct]`` are X0's distinct samples, ``[:, copies]`` of it X0 (None: no copies)."""
+    """The identical samples (columns) of a batch: ``X0[:, distinct]`` are its distinct ones and
+    ``X0[:, distinct][:, copies]`` is ``X0``; ``copies`` is None when all are distinct."""
     columns = np.ascontiguousarray(X0.T)                         # (n, d_in): one row per sample
     keys = columns.view(np.dtype((np.void, columns.itemsize * X0.shape[0]))).ravel()
     _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
@@ -261,8 +260,9 @@ def _fail(name, layer, sq, runs):
 
 
 def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name, runs):
-    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...). ``X0``:
-    (d_in, n), or (S, d_in, n) alike in which samples repeat; ``runs``: the runs' numbers."""
+    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...). ``X0`` is
+    (d_in, n), or (S, d_in, n) with identical samples in the same places in every batch (one
+    :func:`_pattern`); ``runs`` numbers the runs in error messages."""
     S, (d_in, n) = len(rngs), X0.shape[-2:]
     scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
     grams = np.empty((S, depth + 1, n, n))
