@@ -37,10 +37,21 @@ MAX_WORK = 10 ** 9
 MAX_REPS_BYTES = 256 * 2 ** 20
 
 
-def _check_run_args(X0, depth, width, components, weights, weight_var, keep, runs=1):
-    X0 = _validation.check_batch(X0, "X0")
+def _check_run_args(X0, depth, width, components, weights, weight_var, keep, runs=None):
+    if runs is None:                                          # run: one batch
+        X0, runs = _validation.check_batch(X0, "X0"), 1
+        stack = [(X0, "X0")]
+    else:                            # run_many: one batch shared by all runs, or one per run
+        X0 = _validation.as_float_array(X0, "X0")
+        if X0.ndim not in (2, 3) or X0.ndim == 3 and len(X0) != runs:
+            raise ValueError(f"X0 must be one batch of shape (d_in, n) shared by all runs, or a "
+                             f"stack of shape (runs, d_in, n), one batch per seed; got shape "
+                             f"{X0.shape} for {runs} seeds in 'seeds'. Give one seed per batch.")
+        names = ["X0"] if X0.ndim == 2 else [f"X0[{i}]" for i in range(runs)]
+        stack = [(_validation.check_batch(x, name), name)
+                 for x, name in zip([X0] if X0.ndim == 2 else X0, names)]
     depth = _validation.check_int(depth, "depth", low=0)
-    d_in, n = X0.shape
+    d_in, n = X0.shape[-2:]
     width = d_in if width is None else _validation.check_int(width, "width", low=1)
     components = _validation.check_components(components)
     weights = _validation.check_choice(weights, "weights", ("gaussian", "uniform"))
@@ -59,12 +70,13 @@ def _check_run_args(X0, depth, width, components, weights, weight_var, keep, run
                          f"{runs * depth * width * n * 8 / 2**20:.0f} MB ({times}depth × width × "
                          f"n = {times}{depth} × {width} × {n} floats; limit "
                          f"{MAX_REPS_BYTES // 2**20} MB). Use keep='gram', or fewer layers.")
-    if not np.any(X0):
-        raise ValueError("X0 is all zeros: the batch has no direction to follow.")
-    if "rc" in components and not np.any(np.abs(layers.recenter(X0)) >
-                                         1e-12 * np.abs(X0).max()):
-        raise ValueError("X0's columns are all identical, so recentering maps the batch to "
-                         "zero. Give the samples different directions or norms.")
+    for x, label in stack:
+        if not np.any(x):
+            raise ValueError(f"{label} is all zeros: the batch has no direction to follow.")
+        if "rc" in components and not np.any(np.abs(layers.recenter(x)) >
+                                             1e-12 * np.abs(x).max()):
+            raise ValueError(f"{label}'s columns are all identical, so recentering maps the "
+                             f"batch to zero. Give the samples different directions or norms.")
     return X0, depth, width, components, weights, weight_var, keep
 
 
@@ -128,36 +140,32 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
         X0, depth, width, components, weights, weight_var, keep)
     seed = int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     (traj,) = _advance(X0, depth, width, components, weights, weight_var,
-                       [_validation.as_generator(rng)], [seed], keep, "run")
+                       [_validation.as_generator(rng)], [seed], keep, "run", [0])
     return traj
 
 
 def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights="gaussian",
              weight_var=2.0, keep="gram") -> list[Trajectory]:
-    """Many independent runs of one network from one batch, advanced together layer by layer.
+    """Many independent runs of one network, advanced together layer by layer.
 
-    The same as ``[run(X0, depth, rng=s, ...) for s in seeds]``, to rounding, and faster
-    for many small runs: every layer is one vectorized step over the stacked runs (one
-    stacked QR factorization, one stacked product) instead of one Python step per run
-    and layer. Each run draws from its own generator exactly as :func:`run` would, so
+    The same as ``[run(X0, depth, rng=s, ...) for s in seeds]`` (with one batch per run:
+    ``run(X0[i], depth, rng=seeds[i], ...)``), to rounding, and faster for many small
+    runs: every layer is one vectorized step over the stacked runs (one stacked QR
+    factorization, one stacked product) instead of one Python step per run and layer.
+    Each run draws from its own generator exactly as :func:`run` would, so
     ``run_many(X0, depth, seeds=s)[i]`` equals ``run(X0, depth, rng=s[i])``.
 
     Parameters
     ----------
-    X0 : array_like of shape (d_in, n)
-        The input batch, shared by every run.
+    X0 : array_like of shape (d_in, n) or (runs, d_in, n)
+        The input batch, shared by every run; or a stack of batches, ``X0[i]`` for
+        ``seeds[i]`` (e.g. each drawn from its run's generator before the weights).
     depth : int
         Number of layers, ``>= 0``.
     seeds : sequence of int or numpy.random.Generator
         One per run: an int seed (stored as ``Trajectory.seed``) or a generator of its
         own (the same generator twice is refused: its draws would interleave).
-    width : int, optional
-        As in :func:`run`.
-    components : iterable of str, default ("rc", "relu")
-        As in :func:`run`.
-    weights : {"gaussian", "uniform"}, default "gaussian"
-        As in :func:`run`.
-    weight_var : float, default 2.0
+    width, components, weights, weight_var : optional
         As in :func:`run`.
     keep : {"gram", "reps"}, default "gram"
         As in :func:`run`. The limits on work and memory apply to all runs together.
@@ -182,6 +190,12 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
     >>> bool(np.allclose(trajs[3].grams, simulate.run(X0, 20, components=("rs", "linear"),
     ...                                                   rng=3).grams))
     True
+    >>> rngs = [np.random.default_rng(s) for s in range(8)]     # one input per run, then
+    >>> X0 = np.stack([r.standard_normal((64, 4)) for r in rngs])   # weights from the same rng
+    >>> trajs, r = simulate.run_many(X0, 20, seeds=rngs), np.random.default_rng(5)
+    >>> bool(np.allclose(trajs[5].grams,
+    ...                  simulate.run(r.standard_normal((64, 4)), 20, rng=r).grams))
+    True
     """
     if isinstance(seeds, (int, np.integer, np.random.Generator)) or not hasattr(seeds, "__len__"):
         if not hasattr(seeds, "__iter__") or isinstance(seeds, np.random.Generator):
@@ -205,17 +219,37 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
         if not isinstance(s, np.random.Generator) and s < 0:
             raise ValueError(f"The 'seeds' parameter must hold non-negative int seeds; got {s}.")
     X0, depth, width, components, weights, weight_var, keep = _check_run_args(
-        X0, depth, width, components, weights, weight_var, keep, runs=len(seeds))
+        X0, depth, width, components, weights, weight_var, keep, len(seeds))
     ints = [int(s) if isinstance(s, (int, np.integer)) else None for s in seeds]
     rngs = [_validation.as_generator(s) for s in seeds]
-    return _advance(X0, depth, width, components, weights, weight_var, rngs, ints, keep,
-                    "run_many")
+    # Runs advance together if their batches repeat samples in the same places (see _advance).
+    groups = {0: range(len(seeds))} if X0.ndim == 2 else {}
+    for i, x in enumerate(X0 if X0.ndim == 3 else ()):
+        distinct, copies = _pattern(x)
+        key = copies if copies is None else (distinct.tobytes(), copies.tobytes())
+        groups.setdefault(key, []).append(i)
+    trajs = {}                                                   # run number -> Trajectory
+    for runs in groups.values():
+        trajs.update(zip(runs, _advance(
+            X0 if len(groups) == 1 else X0[runs], depth, width, components, weights,
+            weight_var, [rngs[i] for i in runs], [ints[i] for i in runs], keep, "run_many", runs)))
+    return [trajs[i] for i in range(len(seeds))]
 
 
-def _fail(name, layer, sq):
+def _pattern(X0):
+    """The identical samples (columns) of a batch: ``X0[:, distinct]`` are its distinct ones and
+    ``X0[:, distinct][:, copies]`` is ``X0``; ``copies`` is None when all are distinct."""
+    columns = np.ascontiguousarray(X0.T)                         # (n, d_in): one row per sample
+    keys = columns.view(np.dtype((np.void, columns.itemsize * X0.shape[0]))).ravel()
+    _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
+    return distinct, (None if len(distinct) == X0.shape[1] else copies.ravel())
+
+
+def _fail(name, layer, sq, runs):
     """Raise the error of the first run whose layer left float range or became zero."""
     bad = int(np.flatnonzero(~np.isfinite(sq) | (sq == 0))[0])
-    where = f"{name}: layer {layer}" + (f" of run {bad} (seeds[{bad}])" if len(sq) > 1 else "")
+    i = runs[bad]
+    where = f"{name}: layer {layer}" + (f" of run {i} (seeds[{i}])" if name == "run_many" else "")
     if not np.isfinite(sq[bad]):
         raise ValueError(f"{where} overflows float64: X0 or weight_var is too large (a tanh "
                          f"network sees the raw scale of its input). Divide X0 by a constant, "
@@ -225,9 +259,11 @@ def _fail(name, layer, sq):
                      f"(width) or another seed ({'rng' if name == 'run' else 'seeds'}).")
 
 
-def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name):
-    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...)."""
-    S, (d_in, n) = len(rngs), X0.shape
+def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name, runs):
+    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...). ``X0`` is
+    (d_in, n), or (S, d_in, n) with identical samples in the same places in every batch (one
+    :func:`_pattern`); ``runs`` numbers the runs in error messages."""
+    S, (d_in, n) = len(rngs), X0.shape[-2:]
     scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
     grams = np.empty((S, depth + 1, n, n))
     log_scale = np.empty((S, depth + 1))
@@ -236,10 +272,7 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
     # Identical input samples stay identical through every layer. Compute each distinct
     # sample once and copy it, so they stay *bitwise* identical: the QR factorization would
     # otherwise round them differently, and RS amplifies even rounding differences.
-    columns = np.ascontiguousarray(X0.T)                         # (n, d_in): one row per sample
-    keys = columns.view(np.dtype((np.void, columns.itemsize * d_in))).ravel()  # bytes per sample
-    _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
-    copies = None if len(distinct) == n else copies.ravel()   # None: all samples distinct
+    distinct, copies = _pattern(X0 if X0.ndim == 2 else X0[0])
 
     X = np.broadcast_to(X0, (S, d_in, n))
     log_s = np.zeros(S)
@@ -267,7 +300,7 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
               np.add.reduce(XX.reshape(S, -1), axis=1) if XX.flags.c_contiguous else
               np.array([np.sum(x) for x in XX]))
         if not (np.isfinite(sq).all() and sq.all()):
-            _fail(name, layer, sq)
+            _fail(name, layer, sq, runs)
         factor = np.sqrt(sq / n)
         Xn = X / factor[:, None, None]
         # The raw layer is exp(log_s) times this one when the layer is positively homogeneous

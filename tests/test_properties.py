@@ -341,16 +341,27 @@ SEED_LISTS = st.one_of(st.lists(st.integers(0, 2**40), min_size=1, max_size=4),
                        st.lists(RNGS, max_size=3), RNGS, st.sampled_from([range(3), (), "01"]))
 
 
+@st.composite
+def stacked_batches(draw):
+    """1–4 batches of one shape stacked, (runs, d, n), each repeating samples or not."""
+    first = np.asarray(draw(batch_arrays()), dtype=float)
+    runs = [first] + [np.asarray(draw(batch_arrays(first.shape[0], first.shape[0],
+                                                   first.shape[1], first.shape[1])), dtype=float)
+                      for _ in range(draw(st.integers(0, 3)))]
+    return np.stack(runs)
+
+
 @covers(simulate.run_many)
 @PROPERTY
-@given(X0=ARRAYS, depth=DEPTHS, seeds=SEED_LISTS, width=WIDTHS, components=COMPONENTS,
-       weights=st.sampled_from(["gaussian", "uniform", "normal"]),
+@given(X0=st.one_of(ARRAYS, stacked_batches()), depth=DEPTHS, seeds=SEED_LISTS, width=WIDTHS,
+       components=COMPONENTS, weights=st.sampled_from(["gaussian", "uniform", "normal"]),
        keep=st.sampled_from(["gram", "reps", "all"]))
 def test_run_many(X0, depth, seeds, width, components, weights, keep):
     ok, trajs = call(simulate.run_many, X0, depth, seeds=seeds, width=width,
                      components=components, weights=weights, keep=keep)
     if ok:
-        shape = np.shape(X0)
+        shape = np.shape(X0)[-2:]
+        assert np.ndim(X0) == 2 or len(X0) == len(seeds)
         assert isinstance(trajs, list) and len(trajs) == len(seeds)
         for traj in trajs:
             assert_trajectory(traj, depth, shape[0] if width is None else width, shape[1], keep)

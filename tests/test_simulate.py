@@ -469,6 +469,79 @@ def test_run_many_names_the_run_that_died():
         simulate.run_many(X0, 5, width=2, components=("relu",), seeds=seeds)
 
 
+@pytest.mark.parametrize("components, law, d, n", MANY_CASES,
+                         ids=[f"{'+'.join(c)}-{w}-{d}x{n}" for c, w, d, n in MANY_CASES])
+def test_run_many_stacked_inputs_equal_the_seed_loop(components, law, d, n):
+    """One batch per run, drawn from the run's generator before its weights: bit for bit the
+    loop ``rng = default_rng(seed); X0 = rng.standard_normal(...); run(X0, rng=rng)``."""
+    seeds = [3, 0, 17, 2 ** 40]
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((d, n)) for rng in rngs])
+    many = simulate.run_many(X0, 30, seeds=rngs, width=d + 5, components=components,
+                             weights=law, keep="reps")
+    for seed, traj in zip(seeds, many):
+        rng = np.random.default_rng(seed)
+        one = simulate.run(rng.standard_normal((d, n)), 30, width=d + 5, components=components,
+                           weights=law, rng=rng, keep="reps")
+        for field in ("grams", "log_scale", "reps"):
+            np.testing.assert_array_equal(getattr(traj, field), getattr(one, field), field)
+        assert traj.config == one.config and traj.seed is None
+
+
+@pytest.mark.parametrize("components", [RC_RELU, RC_RS_RELU, ("rs", "linear")], ids="+".join)
+def test_run_many_stacked_inputs_with_identical_samples_in_some_runs_only(components):
+    """Runs whose batches repeat samples in different places (or not at all) each keep their
+    own identical samples bitwise identical, and each still equals its run()."""
+    X0 = np.stack([batches.cluster_outlier(n=6, d=10, noise=1e-3, rng=s) for s in range(5)])
+    X0[1][:, 1] = X0[1][:, 0]                      # run 1: samples 0 and 1 identical
+    X0[3][:, 4] = X0[3][:, 2]                      # run 3: samples 2 and 4
+    X0[4][:, 1] = X0[4][:, 0]                      # run 4: as run 1, so they advance together
+    twins = {1: (0, 1), 3: (2, 4), 4: (0, 1)}
+    many = simulate.run_many(X0, 60, seeds=range(10, 15), components=components, keep="reps")
+    for i, traj in enumerate(many):
+        one = simulate.run(X0[i], 60, components=components, rng=10 + i, keep="reps")
+        np.testing.assert_array_equal(traj.reps, one.reps)
+        np.testing.assert_array_equal(traj.grams, one.grams)
+        assert traj.seed == 10 + i
+        if i in twins:
+            a, b = twins[i]
+            assert np.array_equal(traj.reps[:, :, a], traj.reps[:, :, b])
+            assert np.array_equal(traj.grams[:, a, a], traj.grams[:, b, b])
+        else:
+            assert not np.array_equal(traj.reps[-1, :, 0], traj.reps[-1, :, 1])
+
+
+@pytest.mark.parametrize("X0, message", [
+    (np.ones((3, 4, 3)), r"X0 must be one batch of shape \(d_in, n\) shared by all runs, or a "
+                         r"stack of shape \(runs, d_in, n\), one batch per seed; got shape "
+                         r"\(3, 4, 3\) for 2 seeds in 'seeds'"),
+    (np.ones((2, 2, 4, 3)), r"X0 must be one batch .* got shape \(2, 2, 4, 3\) for 2 seeds"),
+    (np.ones(4), r"X0 must be one batch .* got shape \(4,\) for 2 seeds"),
+    (np.stack([np.eye(3), np.zeros((3, 3))]), r"X0\[1\] is all zeros"),
+    (np.stack([np.eye(3), np.ones((3, 3))]), r"X0\[1\]'s columns are all identical"),
+    (np.stack([np.eye(3), np.full((3, 3), np.nan)]), r"X0\[1\]"),
+    (np.ones((2, 4, 1)), r"X0\[0\] must hold a batch of n >= 2 samples"),
+])
+def test_run_many_bad_stacked_inputs(X0, message):
+    with pytest.raises(ValueError, match=message):
+        simulate.run_many(X0, 3, seeds=range(2))
+
+
+def test_run_many_stacked_limits_and_names_the_run_that_died():
+    with pytest.raises(ValueError, match=r"run_many: 200 runs × depth × width × n"):
+        simulate.run_many(np.ones((200, 4, 4)) + np.eye(4), 10, width=10 ** 6, seeds=range(200))
+    X0 = batches.gaussian(d=4, n=3, rng=0)
+    stack = np.stack([X0, X0, X0])
+    stack[0][:, 1] = stack[0][:, 0]                # a pattern of its own: advanced apart
+    seeds = [next(s for s in range(40) if not _dies(stack[0], s)),
+             next(s for s in range(40) if not _dies(X0, s)),
+             next(s for s in range(40) if _dies(X0, s))]
+    with pytest.raises(ValueError, match=r"run_many: layer \d+ of run 2 \(seeds\[2\]\) mapped"):
+        simulate.run_many(stack, 5, width=2, components=("relu",), seeds=seeds)
+    with pytest.raises(ValueError, match=r"X0 must be a 2-D array"):
+        simulate.run(stack, 5)                     # run takes one batch
+
+
 def _dies(X0, seed):
     try:
         simulate.run(X0, 5, width=2, components=("relu",), rng=seed)

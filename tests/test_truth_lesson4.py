@@ -77,10 +77,11 @@ def wide_rows(G, rows, rng, components=("rc",)):
 @pytest.fixture(scope="module")
 def section1_runs():
     """RC+ReLU, n = 16, width 512, 300 layers, from Gaussian inputs, one run per seed."""
-    runs = {}
-    for seed in range(7401, 7411):
-        rng = np.random.default_rng(seed)
-        traj = bn.run(rng.standard_normal((WIDTH, N)), DEPTH, rng=rng)
+    seeds = range(7401, 7411)
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((WIDTH, N)) for rng in rngs])
+    runs = {}                       # run_many: bn.run(X0[i], DEPTH, rng=rngs[i]) for every i
+    for seed, rng, traj in zip(seeds, rngs, bn.run_many(X0, DEPTH, seeds=rngs)):
         reps = next_layer_reps(traj.grams[-1], rng)      # the neurons of one more layer
         runs[seed] = (traj, stats_per_layer(traj.grams), reps)
     return runs
@@ -375,13 +376,10 @@ def test_outlier_cosine_after_a_small_deviation_is_cubic(power):
 @pytest.fixture(scope="module")
 def rs_runs():
     """RC+RS+ReLU, width 1024, 30 layers, from the configuration with noise amplitude 1e-3."""
-    out = []
-    for seed in range(7421, 7427):
-        rng = np.random.default_rng(seed)
-        X0 = bn.batches.cluster_outlier(n=N, d=40, noise=1e-3, rng=rng)
-        out.append(stats_per_layer(bn.run(X0, 30, width=1024, components=("rc", "rs", "relu"),
-                                          rng=rng).grams))
-    return np.array(out)                      # (seeds, 31, 4)
+    rngs = [np.random.default_rng(seed) for seed in range(7421, 7427)]
+    X0 = np.stack([bn.batches.cluster_outlier(n=N, d=40, noise=1e-3, rng=rng) for rng in rngs])
+    return np.array([stats_per_layer(traj.grams) for traj in bn.run_many(
+        X0, 30, width=1024, components=("rc", "rs", "relu"), seeds=rngs)])   # (seeds, 31, 4)
 
 
 @pytest.mark.parametrize("layer_equal", [20, pytest.param(10, marks=false(
@@ -447,10 +445,9 @@ def test_neuron_histogram_is_bimodal_with_about_half_at_the_peaks(section1_runs,
     for n, lo, hi in ((16, 0.45, 0.49), (32, 0.6, 0.75)):
         counts = np.count_nonzero(wide_rows(wide_attractor(n, 7415), 200_000, rng) > 0, axis=1)
         assert lo <= np.isin(counts, (1, n - 1)).mean() <= hi, n
-    for seed in (7416, 7417, 7418):
-        rng = np.random.default_rng(seed)
-        equi = bn.run(rng.standard_normal((WIDTH, N)), 50, components=("rc", "rs", "relu"),
-                      rng=rng)
+    rngs = [np.random.default_rng(seed) for seed in (7416, 7417, 7418)]
+    X0 = np.stack([rng.standard_normal((WIDTH, N)) for rng in rngs])
+    for rng, equi in zip(rngs, bn.run_many(X0, 50, components=("rc", "rs", "relu"), seeds=rngs)):
         counts = bn.metrics.active_counts(next_layer_reps(equi.grams[-1], rng,
                                                           components=("rc", "rs", "relu")))
         assert abs(counts.mean() - N / 2) < 0.5 and np.mean(np.abs(counts - N / 2) <= 2) >= 0.85
@@ -481,10 +478,10 @@ def test_wide_limit_small_batches_stay_equiangular_larger_ones_split(largest_equ
 
 def _median_split(n, width, seeds, depth=700):
     layers = []
-    for seed in seeds:
-        rng = np.random.default_rng([seed, n, width])
-        grams = bn.run(rng.standard_normal((width, n)), depth, rng=rng).grams
-        layers.append(next((layer for layer, G in enumerate(grams)     # stop at the split
+    rngs = [np.random.default_rng([seed, n, width]) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((width, n)) for rng in rngs])
+    for traj in bn.run_many(X0, depth, seeds=rngs):       # bn.run(X0[i], depth, rng=rngs[i])
+        layers.append(next((layer for layer, G in enumerate(traj.grams)     # stop at the split
                             if (lambda s: s.outlier_cos < 0.05 and s.norm_ratio > (n - 1) / 2)
                             (bn.metrics.outlier_stats(G))), None))
     assert None not in layers, (n, width, layers)        # every run splits within 700 layers
@@ -509,8 +506,9 @@ def test_c4_20_he_weights_shrink_the_norm_below_a_hundredth_near_layer_74():
     first = {}
     for width in (256, 4096):
         X0 = bn.batches.cluster_outlier(n=N, d=width)
-        runs = [bn.run(X0, 150, weight_var=2.0, rng=np.random.default_rng([7415, width, k]))
-                .raw_norms()[:, 0] for k in range(10)]
+        runs = [traj.raw_norms()[:, 0] for traj in bn.run_many(
+            X0, 150, weight_var=2.0, seeds=[np.random.default_rng([7415, width, k])
+                                             for k in range(10)])]
         assert all((r < 1e-2).any() for r in runs)
         first[width] = np.mean([np.argmax(r < 1e-2) for r in runs])
     assert 70 <= first[4096] <= 78 and first[256] < first[4096], first
@@ -519,10 +517,10 @@ def test_c4_20_he_weights_shrink_the_norm_below_a_hundredth_near_layer_74():
 def test_c4_21_rc_tanh_gives_no_outlier():
     """RC + tanh, n = 16, width 512, 300 layers: norms nearly equal (largest within 10% of the
     others' mean), its largest |cos| with the others above 0.2, mean cosine slightly negative."""
-    for seed in (7416, 7417, 7418):
-        rng = np.random.default_rng(seed)
-        G = bn.run(rng.standard_normal((WIDTH, N)), DEPTH, components=("rc", "tanh"),
-                   rng=rng).grams[-1]
+    rngs = [np.random.default_rng(seed) for seed in (7416, 7417, 7418)]
+    X0 = np.stack([rng.standard_normal((WIDTH, N)) for rng in rngs])
+    for traj in bn.run_many(X0, DEPTH, components=("rc", "tanh"), seeds=rngs):
+        G = traj.grams[-1]
         s = bn.metrics.outlier_stats(G)
         mean_cos = bn.metrics.cosines(G)[np.triu_indices(N, 1)].mean()
         assert s.norm_ratio < 1.1 and s.outlier_cos > 0.2 and -0.1 < mean_cos < 0, (s, mean_cos)

@@ -632,12 +632,11 @@ def _four_networks(seeds=tuple(range(7261, 7281)), n=4, d=64, depth=200):
     targets = {"vanilla": 0.0, "RC": 0.0, "RS": 0.0, "RC + RS": bn.theory.simplex_cosine(n)}
     soft = {name: [] for name in nets}
     spread = {name: [] for name in nets}
-    for seed in seeds:
-        X0 = np.random.default_rng(seed).standard_normal((d, n))
-        for k, (name, comps) in enumerate(nets.items()):
-            G = bn.run(X0, depth, components=comps, rng=seed + 100 * k).grams[-1]
-            soft[name].append(bn.metrics.soft_rank(G))
-            spread[name].append(bn.metrics.cosine_spread(G, targets[name]))
+    X0 = np.stack([np.random.default_rng(seed).standard_normal((d, n)) for seed in seeds])
+    for k, (name, comps) in enumerate(nets.items()):   # run i: bn.run(X0[i], rng=seeds[i] + 100k)
+        for traj in bn.run_many(X0, depth, components=comps, seeds=[s + 100 * k for s in seeds]):
+            soft[name].append(bn.metrics.soft_rank(traj.grams[-1]))
+            spread[name].append(bn.metrics.cosine_spread(traj.grams[-1], targets[name]))
     return ({k: np.array(v) for k, v in soft.items()}, {k: np.array(v) for k, v in spread.items()})
 
 
@@ -853,10 +852,10 @@ def test_c1_16_the_first_ten_layers_cover_most_of_the_way_at_width_32():
     about 70% of the way from the input's soft rank to 1 (measured 0.72 over 40 batches, 5-95%
     range 0.60-0.86)."""
     fractions = []
-    for seed in range(7711, 7741):
-        rng = np.random.default_rng(seed)
-        soft = bn.metrics.per_layer(bn.metrics.soft_rank, bn.run(
-            rng.standard_normal((32, 8)), 10, components="linear", rng=rng).grams)
+    rngs = [np.random.default_rng(seed) for seed in range(7711, 7741)]
+    X0 = np.stack([rng.standard_normal((32, 8)) for rng in rngs])
+    for traj in bn.run_many(X0, 10, components="linear", seeds=rngs):   # bn.run(X0[i], rng=rngs[i])
+        soft = bn.metrics.per_layer(bn.metrics.soft_rank, traj.grams)
         fractions.append((soft[0] - soft[10]) / (soft[0] - 1))
     assert 0.6 < np.mean(fractions) < 0.8                        # "about 70%"
     assert np.mean(np.array(fractions) > 0.5) >= 0.9             # "most of the way"

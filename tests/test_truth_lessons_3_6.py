@@ -284,22 +284,33 @@ def sampler_layer(X, rng, width):
     return X * np.sqrt(X.shape[1] / np.sum(X * X))
 
 
+def _equiangular_measures(grams):
+    """Mean cosine and norm ratio per layer."""
+    C = cosines_per_layer(grams)
+    i, j = np.triu_indices(len(grams[0]), 1)
+    return C[:, i, j].mean(axis=1), norm_ratio_per_layer(grams)
+
+
 @lru_cache(maxsize=None)
-def _full_bn_run(seed, n=16, width=1024, depth=2000, path="eigh sampler"):
-    """Mean cosine and norm ratio per layer (1..depth) of one RC + RS + ReLU run."""
+def _full_bn_run(seed, n=16, width=1024, depth=2000):
+    """Mean cosine and norm ratio per layer (1..depth) of one RC + RS + ReLU run, through the
+    Gram sampler written above."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((width, n))
-    if path == "bn.run":
-        grams = bn.run(X, depth, components=("rc", "rs", "relu"), rng=rng).grams[1:]
-    else:
-        grams = []
-        for _ in range(depth):
-            X = sampler_layer(X, rng, width)
-            grams.append(X.T @ X)
-        grams = np.array(grams)
-    C = cosines_per_layer(grams)
-    i, j = np.triu_indices(n, 1)
-    return C[:, i, j].mean(axis=1), norm_ratio_per_layer(grams)
+    grams = []
+    for _ in range(depth):
+        X = sampler_layer(X, rng, width)
+        grams.append(X.T @ X)
+    return _equiangular_measures(np.array(grams))
+
+
+def _full_bn_package_runs(seeds, n=16, width=256, depth=2000):
+    """The same measures through the package, one run per seed from its own Gaussian batch
+    (``bn.run(rng.standard_normal((width, n)), depth, rng=rng)``), the runs advanced together."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((width, n)) for rng in rngs])
+    return [_equiangular_measures(traj.grams[1:])
+            for traj in bn.run_many(X0, depth, components=("rc", "rs", "relu"), seeds=rngs)]
 
 
 @pytest.mark.parametrize("claim", [
@@ -324,8 +335,7 @@ def test_full_batch_norm_stays_equiangular_for_2000_layers(claim):
             assert ratio.max() < 1.01, ratio.max()
         assert 1.08 <= np.median(ratio) <= 1.17, np.median(ratio)
         assert ratio.max() < 1.45, ratio.max()
-    for seed in (7304, 7305):                                  # the package's run, width 256
-        mean_cos, ratio = _full_bn_run(seed, width=256, path="bn.run")
+    for mean_cos, ratio in _full_bn_package_runs((7304, 7305)):   # the package's, width 256
         assert np.abs(mean_cos - kappa).max() < 0.03 and abs(mean_cos.mean() - kappa) < 0.005
         assert np.median(ratio) < 1.35 and ratio.max() < 2.0, (np.median(ratio), ratio.max())
 
@@ -481,24 +491,27 @@ def test_histogram_at_the_attractor_wide_limit(claim):
     assert 0.5 < fractions[18] < 0.53 and 0.64 <= fractions[32] <= 0.70, fractions
 
 
+def _many_runs(seeds, depth, components=("rc", "relu")):
+    """One run per seed from its own Gaussian batch (512 x 16), as ``rng = default_rng(seed);
+    bn.run(rng.standard_normal((512, 16)), depth, rng=rng)`` would, advanced together."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    X0 = np.stack([rng.standard_normal((512, 16)) for rng in rngs])
+    return bn.run_many(X0, depth, components=components, seeds=rngs, keep="reps")
+
+
 def test_histogram_at_finite_width():
     """'30–60% over seeds at width 512' (n = 16; here 4 seeds after 300 layers, each within
     0.30-0.62, their mean within 0.40-0.55, 'about half'); peaks at 1 and 15;
     equiangular state (RC + RS + ReLU): about 96% of neurons fire on n/2 ± 2 samples."""
     fractions = []
-    for seed in SEEDS6:
-        rng = np.random.default_rng(seed)
-        X = bn.run(rng.standard_normal((512, 16)), 300, rng=rng, keep="reps").reps[-1]
-        counts = bn.metrics.active_counts(X)
+    for traj in _many_runs(SEEDS6, 300):
+        counts = bn.metrics.active_counts(traj.reps[-1])
         fractions.append(np.isin(counts, (1, 15)).mean())
         assert set(np.argsort(np.bincount(counts, minlength=17))[-2:]) == {1, 15}
     assert all(0.3 <= f <= 0.62 for f in fractions), fractions
     assert 0.4 <= np.mean(fractions) <= 0.55, fractions
-    for seed in SEEDS6[:2]:
-        rng = np.random.default_rng(seed)
-        X = bn.run(rng.standard_normal((512, 16)), 50, components=("rc", "rs", "relu"), rng=rng,
-                   keep="reps").reps[-1]
-        counts = bn.metrics.active_counts(X)
+    for traj in _many_runs(SEEDS6[:2], 50, components=("rc", "rs", "relu")):
+        counts = bn.metrics.active_counts(traj.reps[-1])
         assert 0.92 <= np.mean(np.abs(counts - 8) <= 2) <= 1.0
         assert np.isin(counts, (1, 15)).mean() < 0.01
 
@@ -528,9 +541,7 @@ def test_outlier_is_active_on_half_alone_on_a_quarter(claim):
     Z, stats = wide_attractor_neurons(16, rng)                       # the wide limit
     active, alone = Z[:, stats.index] > 0, (Z > 0).sum(axis=1) == 1
     assert abs(active.mean() - 0.5) < 0.02 and 0.2 <= (active & alone).mean() <= 0.3
-    for seed in SEEDS6:                                             # width 512, 200 layers
-        rng = np.random.default_rng(seed)
-        traj = bn.run(rng.standard_normal((512, 16)), 200, rng=rng, keep="reps")
+    for seed, traj in zip(SEEDS6, _many_runs(SEEDS6, 200)):         # width 512, 200 layers
         X, k = traj.reps[-1], bn.metrics.outlier_stats(traj.grams[-1]).index
         act = np.mean(X[:, k] > 0)
         own = np.mean((X[:, k] > 0) & (bn.metrics.active_counts(X) == 1))
