@@ -68,7 +68,10 @@ def test_source_notebook_keeps_the_lesson_and_drops_the_solution_cells(lesson):
         assert "%load" not in grading._source(cell)
     kept = [c["id"] for c in nb["cells"] if "id" in c and not c["id"].startswith("otter-")]
     assert kept == [c["id"] for c in original if "solution" not in c["metadata"].get("tags", [])
-                    and not grading.SOLUTION_CELL_RE.search(grading._source(c))]
+                    and not grading.SOLUTION_CELL_RE.search(grading._source(c))
+                    and not {"navigation", "launch"} & set(c["metadata"].get("tags", []))]
+    # a handed-out assignment stands alone: no links to the other lessons, no launch badges
+    assert not any("[Course index](00_index.ipynb)" in grading._source(c) for c in nb["cells"])
 
 
 CASES = [(lesson, i) for lesson in LESSONS for i in range(

@@ -241,9 +241,11 @@ def source_notebook(lesson: Path, wheel: str, hidden_dir: Path | None = None) ->
     exercises, code = 0, nb["cells"]
     for i, cell in enumerate(code):
         src = _source(cell)
-        if cell["cell_type"] == "code" and ("solution" in cell.get("metadata", {}).get("tags", [])
-                                            or SOLUTION_CELL_RE.search(src)):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] == "code" and ("solution" in tags or SOLUTION_CELL_RE.search(src)):
             continue                                          # never a solution cell
+        if "navigation" in tags or "launch" in tags:
+            continue          # links to other lessons and badges: not part of an assignment
         stub = STUB_RE.search(src) if cell["cell_type"] == "code" else None
         if not stub:
             cells.append(cell)
