@@ -222,3 +222,37 @@ def test_maps_accept_lists_and_leave_them_alone():
     before = [row[:] for row in Z]
     np.testing.assert_allclose(layers.recenter(Z), [[-1, 0, 1], [-1, -2, 3]], atol=TOL["exact"])
     assert Z == before
+
+
+# --- the package's inner kernels: short rows summed column by column ---------------------------
+
+def _wide_range(shape, seed):
+    """Entries of both signs over about twelve orders of magnitude: sums whose rounding
+    depends on the order of the terms."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(shape) * np.exp(6 * rng.standard_normal(shape))
+
+
+@pytest.mark.parametrize("n", range(1, 10))
+@pytest.mark.parametrize("lead", [(3,), (700,), (20, 64)])    # below and above the column path
+def test_row_sum_is_numpys_reduction_bit_for_bit(n, lead):
+    from bnteach import _kernels
+    A = _wide_range(lead + (n,), seed=n)
+    for a in (A, A[..., ::-1], A[..., np.r_[0:n, 0]]):   # C order, reversed, fancy-indexed copies
+        np.testing.assert_array_equal(_kernels.row_sum(a), np.add.reduce(a, axis=-1, keepdims=True))
+        np.testing.assert_array_equal(_kernels.row_sum(a, square=True),
+                                      np.add.reduce(a * a, axis=-1, keepdims=True))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 7, 8, 16])
+def test_kernels_recenter_and_rescale_match_the_broadcast_formulas_and_keep_the_layout(n):
+    """The column-by-column path gives the numbers, and the memory layout, of the one-line
+    formulas: the layout decides the order of later sums, so it must not change either."""
+    from bnteach import _kernels
+    A = _wide_range((20, 64, n), seed=n)
+    for a in (A, A[:, :, np.r_[0:n, 0]]):                 # fancy indexing: not C-contiguous
+        mean = np.add.reduce(a, axis=-1, keepdims=True) / a.shape[-1]
+        rms = np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=True) / a.shape[-1])
+        for got, want in ((_kernels.recenter(a), a - mean), (_kernels.rescale(a), a / rms)):
+            np.testing.assert_array_equal(got, want)
+            assert got.strides == want.strides
