@@ -260,9 +260,10 @@ def _fail(name, layer, sq, runs):
 
 
 def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name, runs):
-    """The loop over layers, on ``S = len(rngs)`` runs stacked: arrays of shape (S, ...). ``X0`` is
-    (d_in, n), or (S, d_in, n) with identical samples in the same places in every batch (one
-    :func:`_pattern`); ``runs`` numbers the runs in error messages."""
+    """The loop over layers for ``S = len(rngs)`` stacked runs (arrays of shape (S, ...)); ``X0``
+    is (d_in, n), or (S, d_in, n) with one :func:`_pattern`; ``runs`` numbers runs in errors.
+    Each layer's output X (distinct samples) is factorized once, ``X = QR``: R gives the recorded
+    Gram matrix ``XᵀX = RᵀR`` and the next draw ``Z = g R``, renormalization folded into R."""
     S, (d_in, n) = len(rngs), X0.shape[-2:]
     scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
     grams = np.empty((S, depth + 1, n, n))
@@ -277,42 +278,42 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
     X = np.broadcast_to(X0, (S, d_in, n))
     log_s = np.zeros(S)
     renormalize = scale_free and "rs" not in components   # the scale carries over layers
-    gaussian, qr, apply = weights == "gaussian", np.linalg.qr, _kernels.apply_components
+    gaussian, apply = weights == "gaussian", _kernels.apply_components
     for layer in range(depth + 1):
         if layer > 0:
-            fan_in = X.shape[1]
-            Xd = X if copies is None else X[:, :, distinct]       # (S, d_in, m), m distinct
             if gaussian:
-                R = qr(Xd, mode="r")                              # (S, k, m), k = min(d_in, m)
                 g = np.empty((S, width, R.shape[1]))
                 for r, out in zip(rngs, g):
                     r.standard_normal(out=out)                    # run s's draws, as run() makes
-                Z = g @ (np.sqrt(weight_var / fan_in) * R)        # (S, d, k) @ (S, k, m)
+                Z = g @ (scale[:, None, None] * R)                # (S, d, k) @ (S, k, m)
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
                 U = np.stack([r.uniform(-a, a, size=(width, fan_in)) for r in rngs])
-                Z = U @ Xd                                        # (S, d, d_in) @ (S, d_in, m)
+                Z = U @ (Xd / factor[:, None, None] if scale_free else Xd)   # (S, d, d_in) @ ...
             X = apply(Z if copies is None else Z[:, :, copies], components)
-        # (S,): each run's ‖X‖_F², summed in the order run() sums it, so that they match bit
-        # for bit (the order of a sum follows the memory layout, which copies can change)
-        XX = X * X
-        sq = (np.sum(XX, axis=(1, 2)) if S == 1 else
-              np.add.reduce(XX.reshape(S, -1), axis=1) if XX.flags.c_contiguous else
-              np.array([np.sum(x) for x in XX]))
+        Xd = X if copies is None else X[:, :, distinct]           # (S, d, m), m distinct
+        try:
+            R = np.linalg.qr(Xd, mode="r")                        # (S, k, m), k = min(d, m)
+        except np.linalg.LinAlgError:                             # inf or nan in X: _fail says
+            R = np.full((S, 1, Xd.shape[2]), np.nan)
+        G = np.swapaxes(R, 1, 2) @ R                              # XᵀX of the distinct samples
+        if copies is not None:
+            G = G[:, copies][:, :, copies]
+        sq = np.trace(G, axis1=1, axis2=2)                        # (S,): each run's ‖X‖_F²
         if not (np.isfinite(sq).all() and sq.all()):
-            _fail(name, layer, sq, runs)
+            _fail(name, layer, np.array([np.sum(x * x) for x in X]), runs)
         factor = np.sqrt(sq / n)
-        Xn = X / factor[:, None, None]
-        # The raw layer is exp(log_s) times this one when the layer is positively homogeneous
-        # in its input and was fed a rescaled input; RS forgets the input's scale, and tanh
-        # layers are fed the raw input, so then the scale starts afresh.
+        np.divide(G, (sq / n)[:, None, None], out=grams[:, layer])   # (S, n, n), trace n
+        # The raw layer is exp(log_s) times the recorded one when the layer is positively
+        # homogeneous in its input and was fed a rescaled input; RS forgets the input's scale,
+        # and tanh layers are fed the raw input, so then the scale starts afresh.
         log_s = (log_s if layer > 0 and renormalize else 0.0) + np.log(factor)
         log_scale[:, layer] = log_s
-        np.matmul(np.swapaxes(Xn, 1, 2), Xn, out=grams[:, layer])  # (S, n, n), trace n
-        if scale_free:
-            X = Xn
+        # The next layer sees X / factor when that changes only the scale, else the raw X.
+        fan_in = X.shape[1]
+        scale = np.sqrt(weight_var / fan_in) / (factor if scale_free else np.ones(S))
         if reps is not None and layer > 0:
-            reps[:, layer - 1] = X
+            reps[:, layer - 1] = X / factor[:, None, None] if scale_free else X
     config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
     return [Trajectory(grams[i], log_scale[i], config, seeds[i],
                        None if reps is None else reps[i]) for i in range(S)]
