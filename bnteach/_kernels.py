@@ -47,10 +47,20 @@ def _by_column(op, A: np.ndarray, v: np.ndarray) -> np.ndarray:
     return out
 
 
-def recenter(Z: np.ndarray) -> np.ndarray:
-    """``Z @ P``: each row minus its mean over the batch; Z of shape (..., d, n)."""
-    # row_sum(...) / n is Z.mean(...) bit for bit, without mean's Python overhead
-    return _by_column(np.subtract, Z, row_sum(Z) / Z.shape[-1])
+def _over_batch(A: np.ndarray, axis: int, square: bool = False) -> np.ndarray:
+    """The sum (of squares) over the batch axis, kept as length 1: the last axis (samples as
+    columns, :func:`row_sum`), or ``-2`` (samples as rows, where numpy's sum is fast)."""
+    if axis == -1:
+        return row_sum(A, square)
+    return np.add.reduce(A * A if square else A, axis=axis, keepdims=True)
+
+
+def recenter(Z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``Z @ P``: each neuron minus its mean over the batch; Z of shape (..., d, n), or
+    (..., n, d) with ``axis=-2`` (samples as rows)."""
+    # a sum / n is Z.mean(...) bit for bit, without mean's Python overhead
+    mean = _over_batch(Z, axis) / Z.shape[axis]
+    return _by_column(np.subtract, Z, mean) if axis == -1 else Z - mean
 
 
 def centered_gram(G: np.ndarray) -> np.ndarray:
@@ -59,11 +69,16 @@ def centered_gram(G: np.ndarray) -> np.ndarray:
     return C - C.mean(axis=1, keepdims=True)
 
 
-def rescale(Z: np.ndarray, eps: float = 0.0) -> np.ndarray:
-    """Divide rows by their root-mean-square; all-zero rows stay zero (a dead neuron)."""
-    rms = np.sqrt(row_sum(Z, square=True) / Z.shape[-1] + eps)   # (..., d, 1)
+def rescale(Z: np.ndarray, eps: float = 0.0, axis: int = -1) -> np.ndarray:
+    """Divide each neuron by its root-mean-square over the batch (``axis`` as in
+    :func:`recenter`); all-zero neurons stay zero (dead)."""
+    rms = _over_batch(Z, axis, square=True)         # a new array: update it in place
+    rms /= Z.shape[axis]
+    if eps:
+        rms += eps
+    np.sqrt(rms, out=rms)
     if rms.all():                                   # the usual case: no dead neuron
-        return _by_column(np.divide, Z, rms)
+        return _by_column(np.divide, Z, rms) if axis == -1 else Z / rms
     return np.divide(Z, rms, out=np.zeros_like(Z), where=rms > 0)
 
 
@@ -86,3 +101,25 @@ def apply_components(Z: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
     if "rs" in components:
         Z = rescale(Z)
     return NONLINEARITY[components[-1]](Z)
+
+
+def apply_components_rows(Y: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
+    """:func:`apply_components` for the transpose ``Y = Zᵀ`` of shape (runs, n, d) (samples
+    as rows), **overwriting Y**: for :mod:`bnteach.simulate`'s loop, whose Y is its own.
+
+    Fewer passes over memory than the general path: the sums of squares without a
+    temporary, and RS as a product with the reciprocal root-mean-square (within a unit
+    in the last place of the quotient).
+    """
+    n = Y.shape[-2]
+    if "rc" in components:
+        Y -= np.add.reduce(Y, axis=-2, keepdims=True) / n
+    if "rs" in components:
+        ms = np.einsum("...nd,...nd->...d", Y, Y)[..., None, :]      # (runs, 1, d)
+        if ms.all():                                  # the usual case: no dead neuron
+            ms /= n
+            np.sqrt(ms, out=ms)
+            Y *= np.reciprocal(ms, out=ms)
+        else:
+            Y = rescale(Y, axis=-2)
+    return NONLINEARITY[components[-1]](Y)

@@ -275,45 +275,46 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
     # otherwise round them differently, and RS amplifies even rounding differences.
     distinct, copies = _pattern(X0 if X0.ndim == 2 else X0[0])
 
-    X = np.broadcast_to(X0, (S, d_in, n))
+    # The loop keeps each layer's output transposed, Y = Xᵀ of shape (S, n, d): samples as
+    # rows, so that the sums over samples and the QR factorization read contiguous memory.
+    Y = np.broadcast_to(np.swapaxes(X0, -1, -2), (S, n, d_in))
     log_s = np.zeros(S)
     renormalize = scale_free and "rs" not in components   # the scale carries over layers
-    gaussian, apply = weights == "gaussian", _kernels.apply_components
+    gaussian, apply, T = weights == "gaussian", _kernels.apply_components_rows, np.swapaxes
     for layer in range(depth + 1):
         if layer > 0:
             if gaussian:
                 g = np.empty((S, width, R.shape[1]))
                 for r, out in zip(rngs, g):
                     r.standard_normal(out=out)                    # run s's draws, as run() makes
-                Z = g @ (scale[:, None, None] * R)                # (S, d, k) @ (S, k, m)
+                Y = T(scale[:, None, None] * R, 1, 2) @ T(g, 1, 2)   # Zᵀ = (s R)ᵀ gᵀ: (S, m, d)
             else:
                 a = np.sqrt(3 * weight_var / fan_in)
                 U = np.stack([r.uniform(-a, a, size=(width, fan_in)) for r in rngs])
-                Z = U @ (Xd / factor[:, None, None] if scale_free else Xd)   # (S, d, d_in) @ ...
-            X = apply(Z if copies is None else Z[:, :, copies], components)
-        Xd = X if copies is None else X[:, :, distinct]           # (S, d, m), m distinct
+                Y = (Yd / factor[:, None, None] if scale_free else Yd) @ T(U, 1, 2)   # (U X)ᵀ
+            Y = apply(Y if copies is None else Y[:, copies], components)   # a new Y
+        Yd = Y if copies is None else Y[:, distinct]              # (S, m, d), m distinct
         try:
-            R = np.linalg.qr(Xd, mode="r")                        # (S, k, m), k = min(d, m)
+            R = np.linalg.qr(T(Yd, 1, 2), mode="r")               # (S, k, m), k = min(d, m)
         except np.linalg.LinAlgError:                             # inf or nan in X: _fail says
-            R = np.full((S, 1, Xd.shape[2]), np.nan)
-        G = np.swapaxes(R, 1, 2) @ R                              # XᵀX of the distinct samples
+            R = np.full((S, 1, Yd.shape[1]), np.nan)
+        G = T(R, 1, 2) @ R                                        # XᵀX of the distinct samples
         if copies is not None:
             G = G[:, copies][:, :, copies]
         sq = np.trace(G, axis1=1, axis2=2)                        # (S,): each run's ‖X‖_F²
         if not (np.isfinite(sq).all() and sq.all()):
-            _fail(name, layer, np.array([np.sum(x * x) for x in X]), runs)
+            _fail(name, layer, np.array([np.sum(y * y) for y in Y]), runs)
         factor = np.sqrt(sq / n)
         np.divide(G, (sq / n)[:, None, None], out=grams[:, layer])   # (S, n, n), trace n
-        # The raw layer is exp(log_s) times the recorded one when the layer is positively
-        # homogeneous in its input and was fed a rescaled input; RS forgets the input's scale,
-        # and tanh layers are fed the raw input, so then the scale starts afresh.
+        # The raw layer is exp(log_s) times the recorded one when it is positively homogeneous
+        # and was fed a rescaled input; RS forgets the input's scale, tanh is fed it raw.
         log_s = (log_s if layer > 0 and renormalize else 0.0) + np.log(factor)
         log_scale[:, layer] = log_s
         # The next layer sees X / factor when that changes only the scale, else the raw X.
-        fan_in = X.shape[1]
+        fan_in = Y.shape[2]
         scale = np.sqrt(weight_var / fan_in) / (factor if scale_free else np.ones(S))
         if reps is not None and layer > 0:
-            reps[:, layer - 1] = X / factor[:, None, None] if scale_free else X
+            reps[:, layer - 1] = T(Y / factor[:, None, None] if scale_free else Y, 1, 2)
     config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
     return [Trajectory(grams[i], log_scale[i], config, seeds[i],
                        None if reps is None else reps[i]) for i in range(S)]

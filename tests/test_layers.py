@@ -256,3 +256,17 @@ def test_kernels_recenter_and_rescale_match_the_broadcast_formulas_and_keep_the_
         for got, want in ((_kernels.recenter(a), a - mean), (_kernels.rescale(a), a / rms)):
             np.testing.assert_array_equal(got, want)
             assert got.strides == want.strides
+
+
+@pytest.mark.parametrize("components", [c for c in ALL_COMPONENTS if c])
+def test_kernels_on_samples_as_rows_agree_with_the_columns_path(components):
+    """simulate's loop keeps Zᵀ (runs, n, d) and overwrites it: the same map, to rounding."""
+    from bnteach import _kernels, _validation
+    components = _validation.check_components(components)
+    Z = np.random.default_rng(7).standard_normal((3, 40, 5))
+    Z[1, 3] = 0.0                                    # a dead neuron in run 1
+    want = _kernels.apply_components(Z, components)
+    Y = np.ascontiguousarray(np.swapaxes(Z, 1, 2))
+    got = np.swapaxes(_kernels.apply_components_rows(Y, components), 1, 2)
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-15)
+    assert np.isfinite(got).all()
