@@ -35,7 +35,7 @@ def check_rescale(rescale) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 
@@ -129,7 +129,7 @@ def check_orthogonality_gap(orthogonality_gap) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 

@@ -36,7 +36,7 @@ def check_recenter(recenter) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 
@@ -115,7 +115,7 @@ def check_commutation_gap(commutation_gap) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 

@@ -38,7 +38,7 @@ def check_relu_cosine(relu_cosine) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 
@@ -123,7 +123,7 @@ def check_kappa(kappa) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 

@@ -35,7 +35,7 @@ def check_find_outlier(find_outlier) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 

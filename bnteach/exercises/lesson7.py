@@ -137,7 +137,7 @@ def check_bn_backward(bn_backward) -> str:
 
     Returns
     -------
-    bool
+    Result
         True when your function passes (a line says so), False while it still raises
         ``NotImplementedError`` (the exercise is pending).
 
