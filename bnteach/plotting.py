@@ -242,7 +242,9 @@ def plot_histogram(values, *, ax=None, bins=None, discrete: bool = False, xlabel
 
 
 def _dot_area(size, n):
-    return 6 + 80 * np.asarray(size) / n        # points²: a singleton small, the batch large
+    """Points² for a group of ``size`` of ``n`` samples: a singleton small, the batch large, and
+    on a log scale, so that the small groups a split makes (1, 2, 4) are told apart too."""
+    return 8 + 80 * np.log2(size) / np.log2(max(n, 2))
 
 
 def plot_branching(history, *, layers=None, ax=None, key: bool = True, **kwargs) -> Axes:
@@ -305,8 +307,8 @@ def plot_branching(history, *, layers=None, ax=None, key: bool = True, **kwargs)
     ax.scatter(dots[:, 0], dots[:, 1], s=_dot_area(dots[:, 2], n), color=kwargs["color"],
                zorder=3)
     ax.set(xlabel="depth (layer)", ylabel="sample (grouped)", ylim=(n - 0.5, -0.5))
-    ax.set_yticks(np.arange(n) if n <= 32 else [])
-    ax.set_yticklabels([str(i) for i in order] if n <= 32 else [], fontsize="x-small")
+    ax.set_yticks(np.arange(n) if n <= 32 else [], [str(i) for i in order] if n <= 32 else [],
+                  fontsize="small" if n <= 16 else "x-small")
     ax.grid(False, axis="y")
     if key:
         shown = sorted({1, max(1, n // 4), max(1, n // 2), n})
