@@ -267,7 +267,7 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
     S, (d_in, n) = len(rngs), X0.shape[-2:]
     scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
     grams = np.empty((S, depth + 1, n, n))
-    log_scale = np.empty((S, depth + 1))
+    mean_sq = np.empty((S, depth + 1))         # each layer's ‖X‖_F² / n before renormalizing
     reps = np.empty((S, depth, width, n)) if keep == "reps" else None
 
     # Identical input samples stay identical through every layer. Compute each distinct
@@ -278,8 +278,6 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
     # The loop keeps each layer's output transposed, Y = Xᵀ of shape (S, n, d): samples as
     # rows, so that the sums over samples and the QR factorization read contiguous memory.
     Y = np.broadcast_to(np.swapaxes(X0, -1, -2), (S, n, d_in))
-    log_s = np.zeros(S)
-    renormalize = scale_free and "rs" not in components   # the scale carries over layers
     gaussian, apply, T = weights == "gaussian", _kernels.apply_components_rows, np.swapaxes
     for layer in range(depth + 1):
         if layer > 0:
@@ -301,20 +299,22 @@ def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, kee
         G = T(R, 1, 2) @ R                                        # XᵀX of the distinct samples
         if copies is not None:
             G = G[:, copies][:, :, copies]
-        sq = np.trace(G, axis1=1, axis2=2)                        # (S,): each run's ‖X‖_F²
-        if not (np.isfinite(sq).all() and sq.all()):
+        ms = G.trace(axis1=1, axis2=2) / n                        # (S,): ‖X‖_F² / n
+        if not 0 < ms.min() <= ms.max() < np.inf:                 # zero, inf or nan
             _fail(name, layer, np.array([np.sum(y * y) for y in Y]), runs)
-        factor = np.sqrt(sq / n)
-        np.divide(G, (sq / n)[:, None, None], out=grams[:, layer])   # (S, n, n), trace n
-        # The raw layer is exp(log_s) times the recorded one when it is positively homogeneous
-        # and was fed a rescaled input; RS forgets the input's scale, tanh is fed it raw.
-        log_s = (log_s if layer > 0 and renormalize else 0.0) + np.log(factor)
-        log_scale[:, layer] = log_s
+        mean_sq[:, layer] = ms
+        np.divide(G, ms[:, None, None], out=grams[:, layer])      # (S, n, n), trace n
         # The next layer sees X / factor when that changes only the scale, else the raw X.
-        fan_in = Y.shape[2]
+        fan_in, factor = Y.shape[2], np.sqrt(ms)
         scale = np.sqrt(weight_var / fan_in) / (factor if scale_free else np.ones(S))
         if reps is not None and layer > 0:
             reps[:, layer - 1] = T(Y / factor[:, None, None] if scale_free else Y, 1, 2)
+    # The raw layer is exp(log_scale) times the recorded one: the log factors add up over
+    # layers that are positively homogeneous and were fed a renormalized input; RS forgets
+    # the input's scale, and tanh is fed it raw, so then each layer has its own factor.
+    log_scale = np.log(np.sqrt(mean_sq))
+    if scale_free and "rs" not in components:
+        np.cumsum(log_scale, axis=1, out=log_scale)
     config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
     return [Trajectory(grams[i], log_scale[i], config, seeds[i],
                        None if reps is None else reps[i]) for i in range(S)]
