@@ -260,6 +260,17 @@ def jupyter_command(py, extra_args=(), *, as_root=None, settings_dir=None):
     return cmd + list(extra_args)
 
 
+def jupyter_env(environ):
+    """The environment ``open`` starts JupyterLab with: ``environ``, plus one thread for
+    numpy's OpenBLAS unless ``OPENBLAS_NUM_THREADS`` is set already.
+
+    The course's arrays are small: a second thread gains nothing on an idle machine and,
+    on a busy one, makes each small factorization wait for it (see the README's
+    "Performance"). The numbers are the same with any number of threads.
+    """
+    return {**environ, "OPENBLAS_NUM_THREADS": environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
 def pytest_command(py, extra_args=()):
     return [str(py), "-m", "pytest"] + list(extra_args)
 
@@ -269,14 +280,15 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, **kwargs)
 
 
-def run_foreground(cmd, cwd):
+def run_foreground(cmd, cwd, env=None):
     """Run an interactive command and return its exit code.
 
     Ctrl-C goes to the child alone (Jupyter asks before shutting down; pytest
-    prints its summary), instead of also interrupting this script.
+    prints its summary), instead of also interrupting this script. ``env``: the
+    child's environment (default: this one).
     """
     say("running: " + " ".join(cmd))
-    process = subprocess.Popen(cmd, cwd=cwd)
+    process = subprocess.Popen(cmd, cwd=cwd, env=env)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return process.wait()
@@ -294,7 +306,8 @@ def cmd_open(extra_args):
         raise CourseError("copying the lessons failed (see the messages above).")
     settings = write_lab_settings(lab_settings_dir(VENV)).parent
     say("starting JupyterLab; open the address with ?token=... that it prints. Ctrl-C stops it.")
-    return run_foreground(jupyter_command(py, extra_args, settings_dir=settings), cwd=ROOT)
+    return run_foreground(jupyter_command(py, extra_args, settings_dir=settings), cwd=ROOT,
+                          env=jupyter_env(os.environ))
 
 
 def cmd_test(extra_args):

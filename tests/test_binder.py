@@ -135,6 +135,18 @@ def test_widget_manager_labextension_is_enabled(binder_env):
     assert "enabled" in line and "OK" in line, f"widget manager not enabled:\n{text}"
 
 
+def test_start_gives_openblas_one_thread_unless_set_and_runs_the_server(tmp_path):
+    """binder/start (repo2docker's entry point) must end by running its arguments."""
+    start = BINDER / "start"
+    assert os.access(start, os.X_OK), "binder/start must be executable (repo2docker runs it)"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    probe = ["sh", "-c", 'echo "$OPENBLAS_NUM_THREADS $0"', "server"]
+    for preset, want in ((None, "1 server"), ("3", "3 server")):
+        out = subprocess.run(["bash", start, *probe], capture_output=True, text=True,
+                             env=env if preset is None else {**env, "OPENBLAS_NUM_THREADS": preset})
+        assert out.returncode == 0 and out.stdout.strip() == want, (out.stdout, out.stderr)
+
+
 def test_the_notebook_suite_passes_on_the_pins(binder_env, tmp_path):
     py, _ = binder_env
     where = _run([py, "-c", "import bnteach, numpy; print(bnteach.__file__, numpy.__version__)"],
@@ -144,8 +156,8 @@ def test_the_notebook_suite_passes_on_the_pins(binder_env, tmp_path):
     shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")   # not the repository's configuration
     # The repository's comparison (numbers within tolerance), loaded from tests/ as the
-    # configuration does; everything else as on Binder.
-    out = subprocess.run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
+    # configuration does; everything else as on Binder, started through binder/start.
+    out = subprocess.run(["bash", BINDER / "start", py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
                           "nbval_tolerance", "--nbval-lax", "--nbval-current-env",
                           "--nbval-cell-timeout=60", "lessons"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=1800,

@@ -38,14 +38,15 @@ def project(tmp_path, course, monkeypatch):
     monkeypatch.setattr(course, "ROOT", root)
     monkeypatch.setattr(course, "VENV", venv)
     monkeypatch.setattr(course, "PYPROJECT", root / "pyproject.toml")
-    calls = SimpleNamespace(run=[], foreground=[], run_rc=0, foreground_rc=0)
+    calls = SimpleNamespace(run=[], foreground=[], env=[], run_rc=0, foreground_rc=0)
 
     def fake_run(cmd, **kwargs):
         calls.run.append(list(cmd))
         return subprocess.CompletedProcess(cmd, calls.run_rc)
 
-    def fake_foreground(cmd, cwd):
+    def fake_foreground(cmd, cwd, env=None):
         calls.foreground.append(list(cmd))
+        calls.env.append(env)
         return calls.foreground_rc
 
     monkeypatch.setattr(course, "run", fake_run)
@@ -234,6 +235,22 @@ def test_open_installs_copies_lessons_then_starts_jupyter(course, project, monke
     assert project.calls.foreground == [
         course.jupyter_command(py, ["--no-browser"], settings_dir=settings)]
     assert "--ServerApp.ip=127.0.0.1" in project.calls.foreground[0]
+    assert project.calls.env[0]["OPENBLAS_NUM_THREADS"] == "1"
+    assert project.calls.env[0]["PATH"] == course.os.environ["PATH"]
+
+
+def test_open_keeps_a_thread_count_the_learner_set(course, project, monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    assert course.main(["open"]) == 0
+    assert project.calls.env[0]["OPENBLAS_NUM_THREADS"] == "4"
+    assert course.jupyter_env({"HOME": "/h"}) == {"HOME": "/h", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def test_test_command_keeps_the_default_threads(course, project, monkeypatch):
+    """The tests run with numpy's default threads (the determinism tests add one thread)."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    course.main(["test", "-x"])
+    assert project.calls.env == [None]
 
 
 # --- no pop-ups: JupyterLab's news and update notifications are off -----------------
