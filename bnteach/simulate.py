@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnteach import _kernels, _validation, layers
+from bnteach import _validation, layers
+from bnteach._sampler import advance, pattern
 from bnteach.trajectory import NetConfig, Trajectory
 
 __all__ = ["NetConfig", "Trajectory", "run", "run_many"]
@@ -139,7 +140,7 @@ def run(X0, depth, *, width=None, components=("rc", "relu"), weights="gaussian",
     X0, depth, width, components, weights, weight_var, keep = _check_run_args(
         X0, depth, width, components, weights, weight_var, keep)
     seed = int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
-    (traj,) = _advance(X0, depth, width, components, weights, weight_var,
+    (traj,) = advance(X0, depth, width, components, weights, weight_var,
                        [_validation.as_generator(rng)], [seed], keep, "run", [0])
     return traj
 
@@ -222,99 +223,15 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
         X0, depth, width, components, weights, weight_var, keep, len(seeds))
     ints = [int(s) if isinstance(s, (int, np.integer)) else None for s in seeds]
     rngs = [_validation.as_generator(s) for s in seeds]
-    # Runs advance together if their batches repeat samples in the same places (see _advance).
+    # Runs advance together if their batches repeat samples in the same places (see _sampler.advance).
     groups = {0: range(len(seeds))} if X0.ndim == 2 else {}
     for i, x in enumerate(X0 if X0.ndim == 3 else ()):
-        distinct, copies = _pattern(x)
+        distinct, copies = pattern(x)
         key = copies if copies is None else (distinct.tobytes(), copies.tobytes())
         groups.setdefault(key, []).append(i)
     trajs = {}                                                   # run number -> Trajectory
     for runs in groups.values():
-        trajs.update(zip(runs, _advance(
+        trajs.update(zip(runs, advance(
             X0 if len(groups) == 1 else X0[runs], depth, width, components, weights,
             weight_var, [rngs[i] for i in runs], [ints[i] for i in runs], keep, "run_many", runs)))
     return [trajs[i] for i in range(len(seeds))]
-
-
-def _pattern(X0):
-    """The identical samples (columns) of a batch: ``X0[:, distinct]`` are its distinct ones and
-    ``X0[:, distinct][:, copies]`` is ``X0``; ``copies`` is None when all are distinct."""
-    columns = np.ascontiguousarray(X0.T)                         # (n, d_in): one row per sample
-    keys = columns.view(np.dtype((np.void, columns.itemsize * X0.shape[0]))).ravel()
-    _, distinct, copies = np.unique(keys, return_index=True, return_inverse=True)
-    return distinct, (None if len(distinct) == X0.shape[1] else copies.ravel())
-
-
-def _fail(name, layer, sq, runs):
-    """Raise the error of the first run whose layer left float range or became zero."""
-    bad = int(np.flatnonzero(~np.isfinite(sq) | (sq == 0))[0])
-    i = runs[bad]
-    where = f"{name}: layer {layer}" + (f" of run {i} (seeds[{i}])" if name == "run_many" else "")
-    if not np.isfinite(sq[bad]):
-        raise ValueError(f"{where} overflows float64: X0 or weight_var is too large (a tanh "
-                         f"network sees the raw scale of its input). Divide X0 by a constant, "
-                         f"or pass a smaller weight_var.")
-    raise ValueError(f"{where} mapped the whole batch to zero (every neuron was inactive on "
-                     f"every sample), so there is nothing to follow. Use a wider network "
-                     f"(width) or another seed ({'rng' if name == 'run' else 'seeds'}).")
-
-
-def _advance(X0, depth, width, components, weights, weight_var, rngs, seeds, keep, name, runs):
-    """The loop over layers for ``S = len(rngs)`` stacked runs (arrays of shape (S, ...)); ``X0``
-    is (d_in, n), or (S, d_in, n) with one :func:`_pattern`; ``runs`` numbers runs in errors.
-    Each layer's output X (distinct samples) is factorized once, ``X = QR``: R gives the recorded
-    Gram matrix ``XᵀX = RᵀR`` and the next draw ``Z = g R``, renormalization folded into R."""
-    S, (d_in, n) = len(rngs), X0.shape[-2:]
-    scale_free = components[-1] != "tanh"  # relu, linear, rc and rs are positively homogeneous
-    grams = np.empty((S, depth + 1, n, n))
-    mean_sq = np.empty((S, depth + 1))         # each layer's ‖X‖_F² / n before renormalizing
-    reps = np.empty((S, depth, width, n)) if keep == "reps" else None
-
-    # Identical input samples stay identical through every layer. Compute each distinct
-    # sample once and copy it, so they stay *bitwise* identical: the QR factorization would
-    # otherwise round them differently, and RS amplifies even rounding differences.
-    distinct, copies = _pattern(X0 if X0.ndim == 2 else X0[0])
-
-    # The loop keeps each layer's output transposed, Y = Xᵀ of shape (S, n, d): samples as
-    # rows, so that the sums over samples and the QR factorization read contiguous memory.
-    Y = np.broadcast_to(np.swapaxes(X0, -1, -2), (S, n, d_in))
-    gaussian, apply, T = weights == "gaussian", _kernels.apply_components_rows, np.swapaxes
-    for layer in range(depth + 1):
-        if layer > 0:
-            if gaussian:
-                g = np.empty((S, width, R.shape[1]))
-                for r, out in zip(rngs, g):
-                    r.standard_normal(out=out)                    # run s's draws, as run() makes
-                Y = T(scale[:, None, None] * R, 1, 2) @ T(g, 1, 2)   # Zᵀ = (s R)ᵀ gᵀ: (S, m, d)
-            else:
-                a = np.sqrt(3 * weight_var / fan_in)
-                U = np.stack([r.uniform(-a, a, size=(width, fan_in)) for r in rngs])
-                Y = (Yd / factor[:, None, None] if scale_free else Yd) @ T(U, 1, 2)   # (U X)ᵀ
-            Y = apply(Y if copies is None else Y[:, copies], components)   # a new Y
-        Yd = Y if copies is None else Y[:, distinct]              # (S, m, d), m distinct
-        try:
-            R = np.linalg.qr(T(Yd, 1, 2), mode="r")               # (S, k, m), k = min(d, m)
-        except np.linalg.LinAlgError:                             # inf or nan in X: _fail says
-            R = np.full((S, 1, Yd.shape[1]), np.nan)
-        G = T(R, 1, 2) @ R                                        # XᵀX of the distinct samples
-        if copies is not None:
-            G = G[:, copies][:, :, copies]
-        ms = G.trace(axis1=1, axis2=2) / n                        # (S,): ‖X‖_F² / n
-        if not 0 < ms.min() <= ms.max() < np.inf:                 # zero, inf or nan
-            _fail(name, layer, np.array([np.sum(y * y) for y in Y]), runs)
-        mean_sq[:, layer] = ms
-        np.divide(G, ms[:, None, None], out=grams[:, layer])      # (S, n, n), trace n
-        # The next layer sees X / factor when that changes only the scale, else the raw X.
-        fan_in, factor = Y.shape[2], np.sqrt(ms)
-        scale = np.sqrt(weight_var / fan_in) / (factor if scale_free else np.ones(S))
-        if reps is not None and layer > 0:
-            reps[:, layer - 1] = T(Y / factor[:, None, None] if scale_free else Y, 1, 2)
-    # The raw layer is exp(log_scale) times the recorded one: the log factors add up over
-    # layers that are positively homogeneous and were fed a renormalized input; RS forgets
-    # the input's scale, and tanh is fed it raw, so then each layer has its own factor.
-    log_scale = np.log(np.sqrt(mean_sq))
-    if scale_free and "rs" not in components:
-        np.cumsum(log_scale, axis=1, out=log_scale)
-    config = NetConfig(width, d_in, n, depth, components, weights, weight_var)
-    return [Trajectory(grams[i], log_scale[i], config, seeds[i],
-                       None if reps is None else reps[i]) for i in range(S)]

@@ -19,7 +19,7 @@ PACKAGE = REPO / "bnteach"
 # module of bnteach/ must be listed: the compute layer (numpy only), the exercises (on the
 # compute layer), plotting, widgets and the command line. The maintainers' tools are not in
 # the package (the repository's tools/ folder, never shipped).
-CORE = {"_validation", "_kernels", "layers", "batches", "trajectory", "lyapunov", "theory",
+CORE = {"_validation", "_kernels", "_sampler", "layers", "batches", "trajectory", "lyapunov", "theory",
         "meanfield", "geometry", "clusters", "metrics", "simulate", "branching", "tree",
         "backprop", "training", "datasets"}
 ALLOWED = {
@@ -34,7 +34,8 @@ ALLOWED = {
     "geometry": {"_validation"},
     "clusters": {"_validation", "layers", "geometry"},
     "metrics": {"_validation", "geometry", "clusters", "trajectory"},
-    "simulate": {"_validation", "_kernels", "layers", "trajectory"},
+    "_sampler": {"_kernels", "trajectory"},
+    "simulate": {"_validation", "_sampler", "layers", "trajectory"},
     "branching": {"_validation", "geometry"},
     "tree": {"_validation", "layers", "meanfield", "metrics", "theory", "simulate", "branching"},
     "backprop": {"_validation", "_kernels"},
