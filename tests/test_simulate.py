@@ -548,3 +548,14 @@ def _dies(X0, seed):
     except ValueError:
         return True
     return False
+
+
+@pytest.mark.parametrize("shape", [(1, 64, 4), (20, 16, 4), (3, 5, 8), (2, 9, 9), (4, 300, 2)])
+def test_r_factor_is_numpys_qr_r_bit_for_bit(shape):
+    """The loop's R factor: numpy's raw QR with the Householder vectors zeroed, d < m included."""
+    from bnteach import _sampler
+    X = np.random.default_rng(3).standard_normal(shape)
+    X[..., -1] = X[..., 0]                               # rank-deficient too
+    upper = np.triu(np.ones((shape[-1], shape[-1])))
+    for x in (X, np.swapaxes(np.ascontiguousarray(np.swapaxes(X, 1, 2)), 1, 2)):
+        np.testing.assert_array_equal(_sampler.r_factor(x, upper), np.linalg.qr(x, mode="r"))
