@@ -28,7 +28,7 @@ def row_sum(A: np.ndarray, square: bool = False) -> np.ndarray:
     if not 0 < n < SHORT_ROW or A.size < 512 * n:      # long rows, or too few to gain
         return np.add.reduce(A * A if square else A, axis=-1, keepdims=True)
     a = A[..., 0:1]
-    total = a * a if square else a.copy()
+    total = a * a if square else a + 0.0       # numpy starts from 0.0: -0.0 sums to +0.0
     for i in range(1, n):
         a = A[..., i:i + 1]
         total += a * a if square else a
@@ -105,21 +105,23 @@ def apply_components(Z: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
 
 def apply_components_rows(Y: np.ndarray, components: tuple[str, ...]) -> np.ndarray:
     """:func:`apply_components` for the transpose ``Y = Zᵀ`` of shape (runs, n, d) (samples
-    as rows), **overwriting Y**: for :mod:`bnteach.simulate`'s loop, whose Y is its own.
+    as rows), **overwriting Y**: for the loop of :mod:`bnteach._sampler`, whose Y is its own.
 
-    Fewer passes over memory than the general path: the sums of squares without a
-    temporary, and RS as a product with the reciprocal root-mean-square (within a unit
-    in the last place of the quotient).
+    Fewer passes over memory than the general path: RC and RS in place, RS as a product
+    with the reciprocal root-mean-square (within a unit in the last place of the quotient).
     """
     n = Y.shape[-2]
     if "rc" in components:
         Y -= np.add.reduce(Y, axis=-2, keepdims=True) / n
     if "rs" in components:
-        ms = np.einsum("...nd,...nd->...d", Y, Y)[..., None, :]      # (runs, 1, d)
-        if ms.all():                                  # the usual case: no dead neuron
+        # (not einsum: its order of summation changes with the number of runs stacked)
+        ms = np.add.reduce(Y * Y, axis=-2, keepdims=True)            # (runs, 1, d)
+        if 0 < ms.min() and ms.max() < np.inf:        # the usual case: no dead neuron
             ms /= n
             np.sqrt(ms, out=ms)
             Y *= np.reciprocal(ms, out=ms)
-        else:
+        else:                                         # a dead neuron, or squares past float range
+            if not ms.max() < np.inf:                 # exact (a power of 2), and RS ignores it
+                Y *= 2.0 ** -float(np.frexp(np.abs(Y).max())[1])
             Y = rescale(Y, axis=-2)
     return NONLINEARITY[components[-1]](Y)

@@ -150,7 +150,7 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
     """Many independent runs of one network, advanced together layer by layer.
 
     The same as ``[run(X0, depth, rng=s, ...) for s in seeds]`` (with one batch per run:
-    ``run(X0[i], depth, rng=seeds[i], ...)``), to rounding, and faster for many small
+    ``run(X0[i], depth, rng=seeds[i], ...)``), bit for bit, and faster for many small
     runs: every layer is one vectorized step over the stacked runs (one stacked QR
     factorization, one stacked product) instead of one Python step per run and layer.
     Each run draws from its own generator exactly as :func:`run` would, so

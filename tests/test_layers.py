@@ -238,8 +238,11 @@ def _wide_range(shape, seed):
 def test_row_sum_is_numpys_reduction_bit_for_bit(n, lead):
     from bnteach import _kernels
     A = _wide_range(lead + (n,), seed=n)
+    A[0] = -0.0                                          # a row of negative zeros sums to +0.0
     for a in (A, A[..., ::-1], A[..., np.r_[0:n, 0]]):   # C order, reversed, fancy-indexed copies
-        np.testing.assert_array_equal(_kernels.row_sum(a), np.add.reduce(a, axis=-1, keepdims=True))
+        got, want = _kernels.row_sum(a), np.add.reduce(a, axis=-1, keepdims=True)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
         np.testing.assert_array_equal(_kernels.row_sum(a, square=True),
                                       np.add.reduce(a * a, axis=-1, keepdims=True))
 

@@ -392,9 +392,8 @@ def test_run_many_equals_run_per_seed(components, law, d, n):
     for seed, traj in zip(seeds, many):
         one = simulate.run(X0, 40, width=d + 5, components=components, weights=law, rng=seed,
                            keep="reps")
-        for field in ("grams", "log_scale", "reps"):     # to rounding (here: bit for bit)
-            np.testing.assert_allclose(getattr(traj, field), getattr(one, field), rtol=1e-12,
-                                       atol=1e-13, err_msg=field)
+        for field in ("grams", "log_scale", "reps"):     # bit for bit
+            np.testing.assert_array_equal(getattr(traj, field), getattr(one, field), field)
         assert traj.config == one.config and traj.seed == seed
         assert not traj.grams.flags.writeable
 
@@ -558,4 +557,90 @@ def test_r_factor_is_numpys_qr_r_bit_for_bit(shape):
     X[..., -1] = X[..., 0]                               # rank-deficient too
     upper = np.triu(np.ones((shape[-1], shape[-1])))
     for x in (X, np.swapaxes(np.ascontiguousarray(np.swapaxes(X, 1, 2)), 1, 2)):
-        np.testing.assert_array_equal(_sampler.r_factor(x, upper), np.linalg.qr(x, mode="r"))
+        got, want = _sampler.r_factor(x, upper.astype(bool)), np.linalg.qr(x, mode="r")
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))    # +0.0 below
+        assert got.flags.c_contiguous
+
+
+DRAW_CASES = [(("rc", "relu"), 2, 4, 10, None), (("rs", "linear"), 3, 5, 8, None),
+              (("rc", "relu"), 8, 4, 8, None), (("rc", "rs", "relu"), 16, 12, 40, [0, 0, 3]),
+              (("tanh",), 5, 9, 3, [1, 1]), (("rs", "linear"), 64, 4, 512, None)]
+
+
+@pytest.mark.parametrize("components, d_in, n, width, copies", DRAW_CASES)
+def test_drawing_ahead_gives_the_numbers_of_one_draw_per_layer(components, d_in, n, width,
+                                                               copies, monkeypatch):
+    """The loop draws a few layers' Gaussian numbers at once; a run's numbers, and the state its
+    generator is left in, are those of one draw per layer (also when layer 1's draw has another
+    shape than the later ones', d_in < n with width != d_in)."""
+    from bnteach import _sampler
+    X0 = batches.gaussian(d=d_in, n=n, rng=2)
+    for j, i in enumerate(copies or []):
+        X0[:, n - 1 - j] = X0[:, i]
+    results = []
+    for ahead in (_sampler.DRAW_AHEAD, 1):
+        monkeypatch.setattr(_sampler, "DRAW_AHEAD", ahead)
+        rng = np.random.default_rng(9)
+        many = simulate.run_many(X0, 70, seeds=[np.random.default_rng(5), rng], width=width,
+                                 components=components, keep="reps")
+        results.append((many, rng.standard_normal()))
+    (a, next_a), (b, next_b) = results
+    assert next_a == next_b
+    for x, y in zip(a, b):
+        for field in ("grams", "log_scale", "reps"):
+            np.testing.assert_array_equal(getattr(x, field), getattr(y, field), field)
+
+
+@pytest.mark.parametrize("d, n, width, copies", [(16, 12, 16, None), (3, 9, 3, [0]),
+                                                 (5, 5, 1, None), (10, 10, 6, [2, 2, 5])])
+def test_run_many_equals_run_bit_for_bit_for_larger_batches(d, n, width, copies):
+    """Stacked QR factors and Gram matrices keep one memory layout, so the sums over a Gram
+    matrix's diagonal (pairwise from 8 terms) are the same for one run and for many."""
+    X0 = batches.gaussian(d=d, n=n, rng=4)
+    for j, i in enumerate(copies or []):
+        X0[:, n - 1 - j] = X0[:, i]
+    for components in (("linear",), ("rc", "relu"), ("rs", "tanh")):
+        many = simulate.run_many(X0, 12, seeds=range(4), width=width, components=components)
+        for seed, traj in enumerate(many):
+            one = simulate.run(X0, 12, width=width, components=components, rng=seed)
+            np.testing.assert_array_equal(traj.grams, one.grams)
+            np.testing.assert_array_equal(traj.log_scale, one.log_scale)
+
+
+@pytest.mark.parametrize("scale, components, message", [
+    (1e160, ("rc", "relu"), r"^X0 is too large: the sum of its squares overflows float64\. "
+                            r"Divide X0 by a constant\.$"),
+    (1e154, ("tanh",), r"^X0 is too large"),
+    (1e-170, ("rc", "relu"), r"^X0 is too small: the sum of its squares underflows to zero\. "
+                             r"Multiply X0 by a constant\.$"),
+])
+def test_inputs_beyond_float_range_get_a_clear_error_and_no_warning(scale, components, message):
+    import warnings
+    X0 = batches.gaussian(d=6, n=4, rng=0) * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # no RuntimeWarning before the error
+        with pytest.raises(ValueError, match=message):
+            simulate.run(X0, 3, components=components, rng=0)
+        with pytest.raises(ValueError, match=message.replace("X0 is", r"X0\[1\] is")):
+            simulate.run_many(np.stack([X0 / scale, X0]), 3, seeds=[0, 1],
+                              components=components)
+
+
+def test_huge_weight_variance_changes_nothing_under_rs_and_warns_nothing():
+    """RS forgets the scale of its input: even when the squares of a layer's pre-activations
+    pass float range, the layer is computed (scaled by a power of two first), not zeroed."""
+    import warnings
+    X0 = batches.gaussian(d=6, n=4, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for components in (("rs", "relu"), ("rc", "rs", "linear")):
+            huge = simulate.run(X0, 3, weight_var=1e308, components=components, rng=0)
+            plain = simulate.run(X0, 3, weight_var=2.0, components=components, rng=0)
+            np.testing.assert_allclose(huge.grams, plain.grams, rtol=1e-12, atol=1e-12)
+
+
+def test_a_shared_input_beyond_float_range_is_named_x0():
+    X0 = batches.gaussian(d=6, n=4, rng=0) * 1e160
+    with pytest.raises(ValueError, match=r"^X0 is too large"):
+        simulate.run_many(X0, 3, seeds=[0, 1])
