@@ -15,6 +15,12 @@ import numpy as np
 SHORT_ROW = 8
 
 
+def _columnwise(A: np.ndarray) -> bool:
+    """Whether to work on A's rows one column at a time: short rows, and enough of them."""
+    n = A.shape[-1]
+    return 0 < n < SHORT_ROW and A.size >= 512 * n
+
+
 def row_sum(A: np.ndarray, square: bool = False) -> np.ndarray:
     """The sum (of squares, if ``square``) over the last axis of A, keeping it as length 1.
 
@@ -24,12 +30,11 @@ def row_sum(A: np.ndarray, square: bool = False) -> np.ndarray:
     so does this, one column at a time: a few operations over whole columns instead of
     one short reduction per row, which costs about five times as much for rows of 4.
     """
-    n = A.shape[-1]
-    if not 0 < n < SHORT_ROW or A.size < 512 * n:      # long rows, or too few to gain
+    if not _columnwise(A):
         return np.add.reduce(A * A if square else A, axis=-1, keepdims=True)
     a = A[..., 0:1]
     total = a * a if square else a + 0.0       # numpy starts from 0.0: -0.0 sums to +0.0
-    for i in range(1, n):
+    for i in range(1, A.shape[-1]):
         a = A[..., i:i + 1]
         total += a * a if square else a
     return total
@@ -38,7 +43,7 @@ def row_sum(A: np.ndarray, square: bool = False) -> np.ndarray:
 def _by_column(op, A: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``op(A, v)`` for v of shape (..., 1), broadcast along A's last axis; computed one
     column at a time for short rows (the same numbers, without numpy's per-row overhead)."""
-    if not 0 < A.shape[-1] < SHORT_ROW or A.size < 512 * A.shape[-1]:
+    if not _columnwise(A):
         return op(A, v)
     out = np.empty_like(A, dtype=np.result_type(A, v))   # A's memory layout, as op(A, v) gives
     v = v[..., 0]
@@ -47,20 +52,10 @@ def _by_column(op, A: np.ndarray, v: np.ndarray) -> np.ndarray:
     return out
 
 
-def _over_batch(A: np.ndarray, axis: int, square: bool = False) -> np.ndarray:
-    """The sum (of squares) over the batch axis, kept as length 1: the last axis (samples as
-    columns, :func:`row_sum`), or ``-2`` (samples as rows, where numpy's sum is fast)."""
-    if axis == -1:
-        return row_sum(A, square)
-    return np.add.reduce(A * A if square else A, axis=axis, keepdims=True)
-
-
-def recenter(Z: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``Z @ P``: each neuron minus its mean over the batch; Z of shape (..., d, n), or
-    (..., n, d) with ``axis=-2`` (samples as rows)."""
-    # a sum / n is Z.mean(...) bit for bit, without mean's Python overhead
-    mean = _over_batch(Z, axis) / Z.shape[axis]
-    return _by_column(np.subtract, Z, mean) if axis == -1 else Z - mean
+def recenter(Z: np.ndarray) -> np.ndarray:
+    """``Z @ P``: each row minus its mean over the batch; Z of shape (..., d, n)."""
+    # row_sum(...) / n is Z.mean(...) bit for bit, without mean's Python overhead
+    return _by_column(np.subtract, Z, row_sum(Z) / Z.shape[-1])
 
 
 def centered_gram(G: np.ndarray) -> np.ndarray:
@@ -70,9 +65,10 @@ def centered_gram(G: np.ndarray) -> np.ndarray:
 
 
 def rescale(Z: np.ndarray, eps: float = 0.0, axis: int = -1) -> np.ndarray:
-    """Divide each neuron by its root-mean-square over the batch (``axis`` as in
-    :func:`recenter`); all-zero neurons stay zero (dead)."""
-    rms = _over_batch(Z, axis, square=True)         # a new array: update it in place
+    """Divide each neuron by its root-mean-square over the batch; all-zero neurons stay zero
+    (dead). Z of shape (..., d, n), or (..., n, d) with ``axis=-2`` (samples as rows)."""
+    rms = (row_sum(Z, square=True) if axis == -1 else          # a new array: update in place
+           np.add.reduce(Z * Z, axis=axis, keepdims=True))
     rms /= Z.shape[axis]
     if eps:
         rms += eps

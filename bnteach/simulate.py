@@ -223,7 +223,8 @@ def run_many(X0, depth, *, seeds, width=None, components=("rc", "relu"), weights
         X0, depth, width, components, weights, weight_var, keep, len(seeds))
     ints = [int(s) if isinstance(s, (int, np.integer)) else None for s in seeds]
     rngs = [_validation.as_generator(s) for s in seeds]
-    # Runs advance together if their batches repeat samples in the same places (see _sampler.advance).
+    # Runs advance together if their batches repeat samples in the same places
+    # (see _sampler.advance).
     groups = {0: range(len(seeds))} if X0.ndim == 2 else {}
     for i, x in enumerate(X0 if X0.ndim == 3 else ()):
         distinct, copies = pattern(x)
